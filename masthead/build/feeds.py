@@ -1,0 +1,94 @@
+"""Atom, RSS 2.0 and JSON Feed, with full content and absolute links."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from feedgen.feed import FeedGenerator
+
+from masthead.build.snapshot import PostView, SiteView
+
+_LINK_RE = re.compile(r'\b(href|src)="(/|#)')
+
+
+def absolute_links(html: str, site: SiteView, post_url: str) -> str:
+    """Feed readers and mail clients need absolute links: fix /paths and #anchors."""
+    return _LINK_RE.sub(
+        lambda m: f'{m.group(1)}="{site.origin if m.group(2) == "/" else post_url}{m.group(2)}',
+        html,
+    )
+
+
+def content_html(post: PostView, site: SiteView) -> str:
+    return absolute_links(post.body_html + site.footer_html, site, site.absolute(post.path))
+
+
+def _generator(site: SiteView, title: str, path: str, feed_path: str,
+               posts: Sequence[PostView]) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(site.absolute(path))
+    fg.title(title)
+    fg.subtitle(site.description or title)
+    fg.link(href=site.absolute(path), rel="alternate")
+    fg.link(href=site.absolute(feed_path), rel="self")
+    fg.language(site.language)
+    if site.author:
+        fg.author({"name": site.author})
+    fg.generator("Masthead")
+    if posts:
+        fg.updated(max((p.updated or p.published) for p in posts))
+    for post in reversed(posts):  # feedgen prepends; the newest ends up first
+        url = site.absolute(post.path)
+        fe = fg.add_entry()
+        fe.id(url)
+        fe.title(post.title)
+        fe.link(href=url)
+        fe.published(post.published)
+        fe.updated(post.updated or post.published)
+        fe.summary(post.excerpt)
+        fe.content(content_html(post, site), type="html")
+        for name in post.authors:
+            fe.author({"name": name})
+        for tag in post.tags:
+            fe.category(term=tag.name, label=tag.name)
+    return fg
+
+
+def atom(site: SiteView, title: str, path: str, posts: Sequence[PostView]) -> bytes:
+    return _generator(site, title, path, path + "feed.xml", posts).atom_str(pretty=True)
+
+
+def rss(site: SiteView, title: str, path: str, posts: Sequence[PostView]) -> bytes:
+    fg = _generator(site, title, path, path + "rss.xml", posts)
+    fg.description(site.description or title)
+    return fg.rss_str(pretty=True)
+
+
+def json_feed(site: SiteView, title: str, path: str, posts: Sequence[PostView]) -> bytes:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": site.absolute(path),
+        "feed_url": site.absolute(path + "feed.json"),
+        "description": site.description,
+        "language": site.language,
+        "items": [
+            {
+                "id": site.absolute(p.path),
+                "url": site.absolute(p.path),
+                "title": p.title,
+                "content_html": content_html(p, site),
+                "summary": p.excerpt,
+                "date_published": p.published.isoformat(),
+                "date_modified": (p.updated or p.published).isoformat(),
+                "authors": [{"name": a} for a in p.authors],
+                "tags": [t.name for t in p.tags],
+            }
+            for p in posts
+        ],
+    }
+    if site.author:
+        feed["authors"] = [{"name": site.author}]
+    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8")

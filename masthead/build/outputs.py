@@ -1,0 +1,229 @@
+"""The plan: every output of the site with the key of everything it depends on.
+
+An output's key is a hash of exactly the values its template reads (and the theme's
+fingerprint), so comparing keys with the previous build says what to re-render.
+Nothing here touches the file system; rendering is a pure function of the snapshot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from masthead.build import feeds, search_index, urls
+from masthead.build.snapshot import PostView, SiteView, Snapshot
+from masthead.build.theme import Theme
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str  # unique; the main file it writes
+    key: str
+    render: Callable[[], dict[str, bytes]]  # path relative to public/ -> bytes
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _post_sig(p: PostView) -> tuple:
+    return (p.id, p.title, p.path, p.published, p.updated, p.excerpt, p.render_key,
+            p.tags, p.authors, p.series, p.canonical_url)
+
+
+def _card_sig(p: PostView) -> tuple:
+    """What a listing shows of a post."""
+    return (p.title, p.path, p.published, p.excerpt, p.tags)
+
+
+class Planner:
+    def __init__(self, snap: Snapshot, theme: Theme):
+        self.snap = snap
+        self.site = snap.site
+        self.theme = theme
+        self.nav = tuple((p.title, p.path) for p in snap.pages)
+        # Pages appear in every page's navigation.
+        self.site_sig = _key(dataclasses.astuple(self.site), theme.fingerprint, self.nav)
+        self.outputs: list[Output] = []
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def page(self, path: str, template: str, key: str, **context) -> None:
+        name = urls.file_for(path)
+        site, theme = self.site, self.theme
+
+        def render() -> dict[str, bytes]:
+            return {name: theme.render(template, site=site, path=path, asset=self.asset,
+                                       nav_pages=self.nav, **context)}
+
+        self.outputs.append(Output(name, _key(self.site_sig, template, key), render))
+
+    def file(self, name: str, key: str, render: Callable[[], bytes]) -> None:
+        self.outputs.append(Output(name, _key(self.site_sig, key), lambda: {name: render()}))
+
+    def asset(self, name: str) -> str:
+        return self.site.href(f"/static/{name}") + f"?v={self.theme.static_version(name)}"
+
+    # -- the site ----------------------------------------------------------------------
+
+    def plan(self) -> list[Output]:
+        snap = self.snap
+        posts = snap.posts
+        series: dict[str, list[PostView]] = defaultdict(list)
+        for p in posts:
+            if p.series:
+                series[p.series].append(p)
+        for i, post in enumerate(posts):
+            older = posts[i - 1] if i > 0 else None
+            newer = posts[i + 1] if i + 1 < len(posts) else None
+            parts = tuple(series.get(post.series, ())) if post.series else ()
+            self.page(post.path, "post.html",
+                      _key(_post_sig(post), older and _card_sig(older),
+                           newer and _card_sig(newer), tuple(_card_sig(p) for p in parts)),
+                      post=post, older=older, newer=newer, series_parts=parts)
+        for page in snap.pages:
+            self.page(page.path, "page.html", _key(_post_sig(page)), post=page)
+        self.listing("/", self.site.title, posts, is_home=True)
+        for tag in snap.tags.values():
+            tagged = [p for p in posts if tag in p.tags]
+            self.listing(tag.path, f"Posts tagged “{tag.name}”", tagged, tag=tag)
+            self.feeds(tag.path, f"{self.site.title}: {tag.name}", tagged)
+        self.page("/tags/", "tags.html",
+                  _key(tuple((t, sum(1 for p in posts if t in p.tags))
+                             for t in snap.tags.values())),
+                  tags=[(t, sum(1 for p in posts if t in p.tags)) for t in snap.tags.values()])
+        self.archives(posts)
+        self.feeds("/", self.site.title, posts)
+        self.page("/search/", "search.html", "search")
+        self.page("/404.html", "404.html", _key(tuple(_card_sig(p) for p in posts[-5:])),
+                  recent=list(reversed(posts[-5:])))
+        self.file("sitemap.xml", _key(tuple((p.path, p.updated, p.published)
+                                            for p in (*posts, *snap.pages)),
+                                      tuple(snap.tags)), self.sitemap)
+        self.file("robots.txt", "robots", lambda: (
+            f"User-agent: *\nAllow: /\n\nSitemap: {self.site.absolute('/sitemap.xml')}\n"
+        ).encode())
+        index_posts = (*posts, *snap.pages)
+        self.outputs.append(Output(
+            "search/meta.json",
+            _key(tuple((p.path, p.title, p.published, p.excerpt, p.render_key)
+                       for p in index_posts)),
+            lambda: search_index.build(index_posts)))
+        self.redirects()
+        for name, src in sorted(self.theme.static_files.items()):
+            data_key = self.theme.static_version(name)
+            self.outputs.append(Output(f"static/{name}", data_key,
+                                       lambda name=name, src=src: {f"static/{name}": src.read_bytes()}))
+        return self.outputs
+
+    def listing(self, base: str, title: str, posts: Sequence[PostView], *,
+                is_home: bool = False, tag=None) -> None:
+        """Newest posts at base; then /page/K/ numbered from the oldest post.
+
+        Numbering from the oldest keeps every full page stable when a post is added:
+        a new post changes the newest page and the first page only, not all of them.
+        """
+        n = self.site.posts_per_page
+        pages = max(1, math.ceil(len(posts) / n))
+        newest = list(reversed(posts[-n:]))
+        older_page = (len(posts) - n - 1) // n + 1 if len(posts) > n else None
+        self.page(base, "list.html",
+                  _key(tuple(_card_sig(p) for p in newest), older_page, title),
+                  title=title, posts=newest, tag=tag, is_home=is_home, number=None,
+                  newer_href=None,
+                  older_href=urls.listing_page_path(base, older_page) if older_page else None)
+        if len(posts) <= n:
+            return
+        for k in range(1, pages + 1):
+            chunk = list(reversed(posts[(k - 1) * n : k * n]))
+            newer = urls.listing_page_path(base, k + 1) if k < pages else base
+            older = urls.listing_page_path(base, k - 1) if k > 1 else None
+            self.page(urls.listing_page_path(base, k), "list.html",
+                      _key(tuple(_card_sig(p) for p in chunk), k, pages == k, title),
+                      title=title, posts=chunk, tag=tag, is_home=False, number=k,
+                      newer_href=newer, older_href=older)
+
+    def archives(self, posts: Sequence[PostView]) -> None:
+        years: dict[int, dict[int, list[PostView]]] = defaultdict(lambda: defaultdict(list))
+        for p in posts:
+            years[p.published.year][p.published.month].append(p)
+        summary = []
+        for year in sorted(years, reverse=True):
+            months = years[year]
+            for month, items in months.items():
+                newest = list(reversed(items))
+                self.page(f"/{year:04d}/{month:02d}/", "archive_month.html",
+                          _key(tuple(_card_sig(p) for p in newest)),
+                          year=year, month=month, posts=newest)
+            by_month = [(m, list(reversed(months[m]))) for m in sorted(months, reverse=True)]
+            self.page(f"/{year:04d}/", "archive_year.html",
+                      _key(tuple((m, tuple((p.title, p.path, p.published) for p in items))
+                                 for m, items in by_month)),
+                      year=year, months=by_month)
+            summary.append((year, [(m, len(months[m])) for m in sorted(months)]))
+        self.page("/archive/", "archive.html", _key(summary), years=summary)
+
+    def feeds(self, path: str, title: str, posts: Sequence[PostView]) -> None:
+        newest = list(reversed(posts[-self.site.feed_limit :]))
+        key = _key(path, title, tuple(_post_sig(p) for p in newest))
+        site = self.site
+        self.file(path.lstrip("/") + "feed.xml", key, lambda: feeds.atom(site, title, path, newest))
+        self.file(path.lstrip("/") + "rss.xml", key, lambda: feeds.rss(site, title, path, newest))
+        self.file(path.lstrip("/") + "feed.json", key,
+                  lambda: feeds.json_feed(site, title, path, newest))
+
+    def sitemap(self) -> bytes:
+        site = self.site
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+
+        def url(path: str, when=None) -> None:
+            from xml.sax.saxutils import escape
+
+            lines.append(f"<url><loc>{escape(site.absolute(path))}</loc>"
+                         + (f"<lastmod>{when.isoformat()}</lastmod>" if when else "") + "</url>")
+
+        newest = self.snap.posts[-1].published if self.snap.posts else None
+        url("/", newest)
+        for p in (*self.snap.posts, *self.snap.pages):
+            url(p.path, p.updated or p.published)
+        for tag in self.snap.tags.values():
+            url(tag.path)
+        lines.append("</urlset>\n")
+        return "\n".join(lines).encode()
+
+    def redirects(self) -> None:
+        """Old addresses (imports, aliases) keep working: a page there, and _redirects."""
+        rules = []
+        for p in (*self.snap.posts, *self.snap.pages):
+            for old in p.old_paths:
+                if old == p.path:
+                    continue
+                rules.append((old, p.path))
+                name = old.lstrip("/")
+                if not name or name.endswith("/"):
+                    name += "index.html"
+                target = p.path
+                self.outputs.append(Output(
+                    name, _key(self.site_sig, "redirect", old, target, p.title),
+                    lambda name=name, target=target, title=p.title: {name: self.theme.render(
+                        "redirect.html", site=self.site, target=target, title=title)}))
+        body = "".join(f"{old} {self.site.href(new)} 301\n" for old, new in sorted(rules))
+        self.file("_redirects", _key("redirects", body), lambda: body.encode())
+
+
+def plan(snap: Snapshot, theme: Theme) -> list[Output]:
+    outputs = Planner(snap, theme).plan()
+    seen: dict[str, Output] = {}
+    for o in outputs:
+        if o.name in seen:
+            from masthead.errors import BuildError
+
+            raise BuildError(f"two things want the same address /{o.name}: "
+                             "check permalinks, page slugs and old URLs")
+        seen[o.name] = o
+    return outputs

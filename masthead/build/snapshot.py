@@ -1,0 +1,184 @@
+"""Read the site once into plain, immutable values; templates see nothing else.
+
+Rendering from a snapshot (not from live model objects) keeps templates pure and lets
+the planner compute each output's key from exactly the values its template reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from masthead.build import urls
+from masthead.content import markdown
+
+RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
+EXCERPT_CHARS = 280
+
+
+@dataclass(frozen=True)
+class TagView:
+    slug: str
+    name: str
+
+    @property
+    def path(self) -> str:
+        return urls.tag_path(self.slug)
+
+
+@dataclass(frozen=True)
+class PostView:
+    id: int
+    kind: str
+    slug: str
+    title: str
+    path: str
+    published: dt.datetime | None  # in the site's time zone
+    updated: dt.datetime | None
+    excerpt: str  # plain text
+    body_html: str
+    render_key: str
+    tags: tuple[TagView, ...]
+    authors: tuple[str, ...]
+    series: str
+    canonical_url: str
+    old_paths: tuple[str, ...]
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.published or dt.datetime.min.replace(tzinfo=dt.UTC), self.id)
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    url: str  # absolute, ends with /
+    base_path: str  # "/" or "/blog/"
+    description: str
+    language: str
+    direction: str  # "ltr" or "rtl"
+    timezone: str
+    author: str
+    footer_html: str
+    support_links: tuple[tuple[str, str], ...]
+    posts_per_page: int
+    feed_limit: int
+    citation_style: str
+
+    def href(self, path: str) -> str:
+        return urls.href(self.base_path, path)
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def absolute(self, path: str) -> str:
+        return self.origin + self.href(path)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    site: SiteView
+    posts: tuple[PostView, ...]  # published posts, oldest first
+    pages: tuple[PostView, ...]
+    tags: dict[str, TagView] = field(default_factory=dict)
+
+
+def excerpt_of(explicit: str, body_html: str) -> str:
+    """The writer's excerpt, else the opening of the text, cut at a word."""
+    text = markdown.plain_text(markdown.render_fragment(explicit)) if explicit else ""
+    if not text:
+        # The first paragraphs, not headings, notes or the bibliography.
+        main = body_html.split('<section id="bibliography"', 1)[0].split(
+            '<section id="footnotes"', 1)[0]
+        paras = [markdown.plain_text(p) for p in main.split("<p>")[1:4]]
+        text = " ".join(" ".join(p.split()) for p in paras)
+        text = "".join(c for c in text if not ("\u2070" <= c <= "\u209f"))
+    text = " ".join(text.split())
+    if len(text) > EXCERPT_CHARS:
+        cut = text.rfind(" ", 0, EXCERPT_CHARS)
+        text = text[: cut if cut > 0 else EXCERPT_CHARS].rstrip(",;:") + "…"
+    return text
+
+
+def site_view(site) -> SiteView:
+    base = urlsplit(site.url).path or "/"
+    if not base.endswith("/"):
+        base += "/"
+    lang = (site.language or "en").split("-")[0].lower()
+    return SiteView(
+        title=site.title,
+        url=site.url if site.url.endswith("/") else site.url + "/",
+        base_path=base,
+        description=site.description,
+        language=site.language or "en",
+        direction="rtl" if lang in RTL_LANGUAGES else "ltr",
+        timezone=site.timezone,
+        author=site.author,
+        footer_html=markdown.render_fragment(site.footer) if site.footer.strip() else "",
+        support_links=tuple((x["label"], x["url"]) for x in site.support_links or ()),
+        posts_per_page=site.posts_per_page,
+        feed_limit=site.feed_limit,
+        citation_style=site.citation_style,
+    )
+
+
+def load(now: dt.datetime | None = None) -> Snapshot:
+    """Everything published, from the database (bodies must already be rendered)."""
+    from django.utils import timezone as djtz
+
+    from masthead.content.models import OldURL, Post, PostAuthor, PostTag, Site
+
+    site = Site.objects.get()
+    view = site_view(site)
+    tz = zoneinfo.ZoneInfo(site.timezone)
+    now = now or djtz.now()
+    rows = list(
+        Post.objects.filter(status=Post.PUBLISHED)
+        .order_by("published_at", "id")
+        .values("id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
+                "body_html", "render_key", "series", "canonical_url")
+    )
+    ids = [r["id"] for r in rows]
+    tags_of: dict[int, list[TagView]] = {}
+    all_tags: dict[str, TagView] = {}
+    for post_id, slug, name in PostTag.objects.filter(post_id__in=ids).order_by(
+        "post_id", "position").values_list("post_id", "tag__slug", "tag__name"):
+        tag = all_tags.setdefault(slug, TagView(slug, name))
+        tags_of.setdefault(post_id, []).append(tag)
+    authors_of: dict[int, list[str]] = {}
+    for post_id, name in PostAuthor.objects.filter(post_id__in=ids).order_by(
+        "post_id", "position").values_list("post_id", "author__name"):
+        authors_of.setdefault(post_id, []).append(name)
+    old_of: dict[int, list[str]] = {}
+    for post_id, path in OldURL.objects.filter(post_id__in=ids).order_by("path").values_list(
+        "post_id", "path"):
+        old_of.setdefault(post_id, []).append(path)
+
+    posts, pages = [], []
+    for r in rows:
+        published = r["published_at"].astimezone(tz) if r["published_at"] else None
+        if r["kind"] == Post.POST and published and published > now.astimezone(tz):
+            continue  # published with a future date: it appears when its time comes
+        path = (
+            urls.post_path(site.permalink, slug=r["slug"], id=r["id"], published=published)
+            if r["kind"] == Post.POST else urls.page_path(r["slug"])
+        )
+        pv = PostView(
+            id=r["id"], kind=r["kind"], slug=r["slug"], title=r["title"], path=path,
+            published=published,
+            updated=r["updated_at"].astimezone(tz) if r["updated_at"] else None,
+            excerpt=excerpt_of(r["excerpt"], r["body_html"]),
+            body_html=r["body_html"], render_key=r["render_key"],
+            tags=tuple(tags_of.get(r["id"], ())),
+            authors=tuple(authors_of.get(r["id"], ())) or ((site.author,) if site.author else ()),
+            series=r["series"], canonical_url=r["canonical_url"],
+            old_paths=tuple(old_of.get(r["id"], ())),
+        )
+        (posts if r["kind"] == Post.POST else pages).append(pv)
+    used_tags = {t.slug: t for p in posts for t in p.tags}
+    return Snapshot(site=view, posts=tuple(posts), pages=tuple(pages),
+                    tags=dict(sorted(used_tags.items())))

@@ -1,0 +1,92 @@
+"""Templates and static files: the default theme, overridden file by file by the site's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import jinja2
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def human_date(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month_name(number: int) -> str:
+    return MONTHS[number - 1]
+
+
+def article_ld(post, site) -> dict:
+    """schema.org Article metadata (JSON-LD) for a post page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": post.title,
+        "description": post.excerpt,
+        "datePublished": post.published.isoformat() if post.published else None,
+        "dateModified": (post.updated or post.published).isoformat() if post.published else None,
+        "author": [{"@type": "Person", "name": name} for name in post.authors],
+        "publisher": {"@type": "Organization", "name": site.title, "url": site.url},
+        "mainEntityOfPage": site.absolute(post.path),
+        "url": site.absolute(post.path),
+        "keywords": [t.name for t in post.tags],
+        "inLanguage": site.language,
+    }
+
+
+class Theme:
+    """The Jinja2 environment plus a fingerprint of every file that can affect output."""
+
+    def __init__(self, site_templates: Path | None = None, site_static: Path | None = None):
+        self.template_dirs = [d for d in (site_templates, THEME_DIR / "templates") if d and d.is_dir()]
+        self.static_dirs = [d for d in (THEME_DIR / "static", site_static) if d and d.is_dir()]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters["human_date"] = human_date
+        self.env.filters["month_name"] = month_name
+        self.env.filters["tojson_ld"] = lambda v: jinja2.utils.markupsafe.Markup(
+            json.dumps(v, ensure_ascii=False).replace("</", "<\\/"))
+        self.env.globals["article_ld"] = article_ld
+        self.static_files = self._static_files()
+        self.fingerprint = self._fingerprint()
+
+    def _static_files(self) -> dict[str, Path]:
+        """public/static/ relative name -> source file; the site's win over the theme's."""
+        files: dict[str, Path] = {}
+        for d in self.static_dirs:
+            for p in sorted(d.rglob("*")):
+                if p.is_file():
+                    files[p.relative_to(d).as_posix()] = p
+        return files
+
+    def _fingerprint(self) -> str:
+        h = hashlib.sha256()
+        for d in self.template_dirs:
+            for p in sorted(d.rglob("*")):
+                if p.is_file():
+                    h.update(p.relative_to(d).as_posix().encode() + b"\0" + p.read_bytes())
+        for name, p in sorted(self.static_files.items()):
+            h.update(name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+        return h.hexdigest()[:16]
+
+    def static_version(self, name: str) -> str:
+        """A short content hash, appended to asset links so caches refresh on change."""
+        p = self.static_files.get(name)
+        return hashlib.sha256(p.read_bytes()).hexdigest()[:10] if p else "0"
+
+    def render(self, name: str, **context) -> bytes:
+        return self.env.get_template(name).render(**context).encode("utf-8")

@@ -1,0 +1,255 @@
+"""The ``masthead`` command. Each command parses its arguments and calls one action.
+
+Exit status 0 on success; on failure a one-line reason on stderr and status 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from masthead.errors import MastheadError
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, total: int | None) -> Iterator:
+    """A progress bar on a terminal; silence elsewhere (CI logs, pipes)."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
+class SiteOption:
+    """Resolve --site lazily: opening a site connects the database."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._site = None
+
+    def open(self):
+        if self._site is None:
+            from masthead.site import open_site
+
+            self._site = open_site(self.root)
+        return self._site
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--site", "site_root", type=click.Path(path_type=Path), envvar="MASTHEAD_SITE",
+              default=".", show_default=True,
+              help="The site directory (holds masthead.toml). Also MASTHEAD_SITE.")
+@click.version_option(package_name="masthead")
+@click.pass_context
+def cli(ctx: click.Context, site_root: Path) -> None:
+    """Masthead: publish long-form writing from a site you own."""
+    ctx.obj = SiteOption(site_root)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--title", default="My Masthead", show_default=True, help="The site's name.")
+@click.option("--url", default="http://127.0.0.1:8000/", show_default=True,
+              help="The public address of the site.")
+@click.option("--database-url", default=None,
+              help="PostgreSQL instead of SQLite: postgresql://user:pass@host:port/name")
+def init(directory: Path, title: str, url: str, database_url: str | None) -> None:
+    """Create a site in DIRECTORY."""
+    from masthead import site_actions
+
+    site_actions.init_site(directory, title=title, url=url, database_url=database_url)
+    out.print(f"Created a site in {directory}. Next: masthead --site {directory} import "
+              "markdown FOLDER, then build and serve.")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path), default="masthead-demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Create and build the demo, do not serve it.")
+def demo(directory: Path, host: str, port: int, no_serve: bool) -> None:
+    """Create a demo site with sample essays, build it and serve it."""
+    from masthead import site_actions
+
+    site = site_actions.make_demo(directory, url=f"http://{host}:{port}/")
+    report = _run_build(site, full=True)
+    out.print(f"Demo site in {directory}: {report.rendered} files built in {report.seconds:.1f} s.")
+    if not no_serve:
+        _serve(site, host, port)
+
+
+@cli.group(name="import")
+def import_() -> None:
+    """Bring content and sources in."""
+
+
+@import_.command(name="markdown")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report; store nothing.")
+@click.pass_obj
+def import_markdown(site: SiteOption, folder: Path, dry_run: bool) -> None:
+    """Import Markdown files with Hugo/Jekyll front matter (updates posts by slug)."""
+    from masthead import site_actions
+
+    s = site.open()
+    from masthead.importers.markdown import count_files
+
+    with progress_bar("Reading", count_files(folder)) as advance:
+        result = site_actions.import_markdown_folder(s, folder, dry_run=dry_run,
+                                                     progress=advance)
+    verb = "Would import" if dry_run else "Imported"
+    out.print(f"{verb} {result.files} files: {result.posts.created} new, {result.posts.updated} "
+              f"updated, {result.posts.unchanged} unchanged; {result.sources.created} new "
+              f"sources, {result.sources.updated} updated.")
+
+
+@import_.command(name="bibtex")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_obj
+def import_bibtex(site: SiteOption, file: Path) -> None:
+    """Import bibliography entries from a BibTeX/BibLaTeX file."""
+    _import_sources(site, file, "bibtex")
+
+
+@import_.command(name="csl-json")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_obj
+def import_csl_json(site: SiteOption, file: Path) -> None:
+    """Import bibliography entries from a CSL-JSON file."""
+    _import_sources(site, file, "csl-json")
+
+
+def _import_sources(site: SiteOption, file: Path, kind: str) -> None:
+    from masthead.content.actions import import_sources
+    from masthead.importers import sources
+
+    site.open()
+    items = sources.read_bibtex(file) if kind == "bibtex" else sources.read_csl_json(file)
+    result = import_sources(items)
+    out.print(f"Imported {len(items)} sources from {file}: {result.created} new, "
+              f"{result.updated} updated, {result.unchanged} unchanged.")
+
+
+@cli.group(name="export")
+def export_() -> None:
+    """Get everything out."""
+
+
+@export_.command(name="markdown")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.pass_obj
+def export_markdown(site: SiteOption, folder: Path) -> None:
+    """Write every post and page as Markdown with YAML front matter, plus the bibliography."""
+    from masthead.content.models import Post
+    from masthead.mirror.export import export_markdown as run
+
+    site.open()
+    with progress_bar("Exporting", Post.objects.count()) as advance:
+        n = run(folder, progress=advance)
+    out.print(f"Exported {n} posts and pages to {folder}.")
+
+
+@cli.command()
+@click.option("--full", is_flag=True, help="Rebuild everything, not only what changed.")
+@click.pass_obj
+def build(site: SiteOption, full: bool) -> None:
+    """Render the website into public/ (only what changed, unless --full)."""
+    report = _run_build(site.open(), full=full)
+    kind = "Full build" if report.full else "Incremental build"
+    out.print(f"{kind}: {report.rendered} of {report.outputs} outputs rendered "
+              f"({report.written} files written, {report.removed} removed, "
+              f"{report.bodies} posts re-rendered) in {report.seconds:.2f} s.")
+
+
+def _run_build(site, *, full: bool):
+    from masthead.build.pipeline import build as run_build
+
+    with progress_bar("Building", None) as advance:
+        return run_build(site, full=full, progress=advance)
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (default from masthead.toml).")
+@click.option("--port", default=None, type=int, help="Port (default from masthead.toml).")
+@click.pass_obj
+def serve(site: SiteOption, host: str | None, port: int | None) -> None:
+    """Serve the website (public/) over HTTP."""
+    s = site.open()
+    _serve(s, host or s.config.server_host, port or s.config.server_port)
+
+
+def _serve(site, host: str, port: int) -> None:
+    import uvicorn
+
+    from masthead.build.snapshot import site_view
+    from masthead.content.actions import get_site
+    from masthead.web.static import StaticSite
+
+    if not site.public.is_dir():
+        raise MastheadError(f"{site.public} does not exist yet: run `masthead build` first")
+    app = StaticSite(site.public, site_view(get_site()).base_path)
+    out.print(f"Serving {site.root.name} at http://{host}:{port}/ (Ctrl-C to stop)")
+    sys.stdout.flush()
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                lifespan="off")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.argument("value", required=False)
+@click.pass_obj
+def settings(site: SiteOption, name: str | None, value: str | None) -> None:
+    """Show all settings, show one (NAME), or change one (NAME VALUE).
+
+    support_links takes JSON: '[{"label": "Patreon", "url": "https://..."}]'.
+    """
+    import json
+
+    from masthead.content import site_settings
+    from masthead.content.actions import get_site, update_settings
+
+    site.open()
+    current = get_site()
+    if name is None:
+        for s in site_settings.SETTINGS:
+            out.print(f"{s.name} = {json.dumps(getattr(current, s.name), ensure_ascii=False)}")
+        return
+    if name not in site_settings.BY_NAME:
+        raise MastheadError(f"unknown setting '{name}'; known: {', '.join(site_settings.BY_NAME)}")
+    if value is None:
+        out.print(json.dumps(getattr(current, name), ensure_ascii=False))
+        return
+    parsed: object = value
+    if name == "support_links":
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise MastheadError(f"support_links must be JSON: {exc}") from None
+    update_settings({name: parsed}, source="masthead settings")
+    out.print(f"{name} updated. Run `masthead build` to publish the change.")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except MastheadError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        err.print("aborted", markup=False)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

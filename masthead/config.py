@@ -1,0 +1,104 @@
+"""The operator's settings file, ``masthead.toml``.
+
+Only what the program needs before it can reach the database lives here (the database
+URL, the server's address); everything a writer edits (title, footer, citation style)
+is stored in the database with the content, so the studio and the CLI share one truth.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from masthead.errors import SiteError
+
+CONFIG_NAME = "masthead.toml"
+
+DEFAULT_CONFIG = """\
+# Masthead site settings. Writer-facing settings (title, footer, citation style...)
+# live in the database: see `masthead settings`.
+
+# Where content is stored. The default is the SQLite file beside this one.
+# For PostgreSQL: database_url = "postgresql://user:password@127.0.0.1:5432/masthead"
+database_url = "sqlite:///masthead.db"
+
+[server]
+host = "127.0.0.1"
+port = 8000
+"""
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    engine: str  # "sqlite" or "postgresql"
+    name: str  # file path for SQLite, database name for PostgreSQL
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    database: DatabaseConfig
+    server_host: str = "127.0.0.1"
+    server_port: int = 8000
+
+
+def parse_database_url(url: str, root: Path) -> DatabaseConfig:
+    """Read ``sqlite:///relative.db``, ``sqlite:////abs.db`` or ``postgresql://...``."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        raw = url[len("sqlite://") :]
+        if raw.startswith("//"):
+            path = Path(raw[1:])
+        else:
+            path = root / raw.lstrip("/")
+        return DatabaseConfig(engine="sqlite", name=str(path))
+    if parts.scheme in ("postgres", "postgresql"):
+        name = parts.path.lstrip("/")
+        if not name:
+            raise SiteError(f"database_url {url!r} names no database (add /NAME at the end)")
+        return DatabaseConfig(
+            engine="postgresql",
+            name=unquote(name),
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            host=parts.hostname or "",
+            port=str(parts.port or ""),
+        )
+    raise SiteError(
+        f"database_url {url!r}: unknown scheme {parts.scheme!r}; "
+        "use sqlite:///masthead.db or postgresql://user:password@host:port/name"
+    )
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise SiteError(
+            f"{root} is not a Masthead site: {CONFIG_NAME} is missing "
+            "(create one with `masthead init DIR`, or pass --site DIR)"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SiteError(f"{path}: {exc}") from None
+    url = data.get("database_url", "sqlite:///masthead.db")
+    if not isinstance(url, str):
+        raise SiteError(f"{path}: database_url must be a string")
+    server = data.get("server", {})
+    if not isinstance(server, dict):
+        raise SiteError(f"{path}: [server] must be a table")
+    port = server.get("port", 8000)
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise SiteError(f"{path}: server.port must be a number between 1 and 65535")
+    return Config(
+        root=root,
+        database=parse_database_url(url, root),
+        server_host=str(server.get("host", "127.0.0.1")),
+        server_port=port,
+    )

@@ -1,0 +1,1 @@
+"""Content: the model (site, authors, posts, tags, sources) and the Markdown pipeline."""

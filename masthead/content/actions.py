@@ -1,0 +1,187 @@
+"""The only code that writes content. Each action is one transaction.
+
+Views, importers and the CLI parse and validate; then they call one of these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from masthead.content import site_settings
+from masthead.content.models import (
+    Author,
+    OldURL,
+    Post,
+    PostAuthor,
+    PostTag,
+    Site,
+    Source,
+    Tag,
+)
+from masthead.errors import ContentError
+
+
+@dataclass
+class PostData:
+    """A post or page as an importer understood it, validated and ready to store."""
+
+    kind: str
+    slug: str
+    title: str
+    body: str
+    where: str  # the file (or form) it came from, for messages
+    status: str = Post.PUBLISHED
+    excerpt: str = ""
+    published_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    canonical_url: str = ""
+    series: str = ""
+    old_urls: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def get_site() -> Site:
+    site = Site.objects.first()
+    if site is None:
+        site = Site.objects.create()
+    return site
+
+
+@transaction.atomic
+def create_site(**values: Any) -> Site:
+    site = get_site()
+    return _apply_settings(site, values, source="masthead init")
+
+
+@transaction.atomic
+def update_settings(values: Mapping[str, Any], *, source: str = "setting") -> Site:
+    return _apply_settings(get_site(), values, source=source)
+
+
+def _apply_settings(site: Site, values: Mapping[str, Any], *, source: str) -> Site:
+    changed = []
+    for name, value in values.items():
+        setattr(site, name, site_settings.validate(name, value, source=source))
+        changed.append(name)
+    if changed:
+        site.save(update_fields=changed)
+    return site
+
+
+def _tag(name: str, cache: dict[str, Tag]) -> Tag:
+    from masthead.build.urls import slugify
+
+    slug = slugify(name) or "tag"
+    if slug not in cache:
+        cache[slug], _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+    return cache[slug]
+
+
+def _author(name: str, cache: dict[str, Author]) -> Author:
+    from masthead.build.urls import slugify
+
+    slug = slugify(name) or "author"
+    if slug not in cache:
+        cache[slug], _ = Author.objects.get_or_create(slug=slug, defaults={"name": name})
+    return cache[slug]
+
+
+_FIELDS = ("title", "body", "excerpt", "status", "published_at", "updated_at",
+           "canonical_url", "series", "extra")
+
+
+@transaction.atomic
+def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) -> ImportSummary:
+    """Create or update posts by (kind, slug); all or nothing."""
+    summary = ImportSummary()
+    tag_cache: dict[str, Tag] = {}
+    author_cache: dict[str, Author] = {}
+    for a in authors:
+        obj, _ = Author.objects.update_or_create(
+            slug=a["slug"], defaults={k: a.get(k, "") for k in ("name", "email", "url", "bio")})
+        author_cache[obj.slug] = obj
+    existing = {(p.kind, p.slug): p for p in Post.objects.filter(
+        slug__in=[i.slug for i in items])}
+    claimed = dict(OldURL.objects.filter(path__in=[u for i in items for u in i.old_urls])
+                   .values_list("path", "post__slug"))
+    for item in items:
+        for path in item.old_urls:
+            owner = claimed.get(path)
+            if owner is not None and owner != item.slug:
+                raise ContentError(f"old URL {path} already belongs to '{owner}'",
+                                   path=item.where, field="aliases")
+        post = existing.get((item.kind, item.slug))
+        values = {f: getattr(item, f) for f in _FIELDS}
+        if post is None:
+            post = Post.objects.create(kind=item.kind, slug=item.slug, **values)
+            summary.created += 1
+        else:
+            before = _post_state(post)
+            for f, v in values.items():
+                setattr(post, f, v)
+            if before == _post_state(post) and _relations(post) == (
+                    item.tags, item.authors, sorted(item.old_urls)):
+                summary.unchanged += 1
+                continue
+            post.save()
+            summary.updated += 1
+        PostTag.objects.filter(post=post).delete()
+        PostTag.objects.bulk_create(
+            [PostTag(post=post, tag=_tag(name, tag_cache), position=i)
+             for i, name in enumerate(item.tags)])
+        PostAuthor.objects.filter(post=post).delete()
+        PostAuthor.objects.bulk_create(
+            [PostAuthor(post=post, author=_author(name, author_cache), position=i)
+             for i, name in enumerate(item.authors)])
+        OldURL.objects.filter(post=post).exclude(path__in=item.old_urls).delete()
+        have = set(OldURL.objects.filter(post=post).values_list("path", flat=True))
+        OldURL.objects.bulk_create([OldURL(post=post, path=u) for u in item.old_urls
+                                    if u not in have])
+    Tag.objects.filter(posts__isnull=True).delete()
+    return summary
+
+
+def _post_state(post: Post) -> tuple:
+    return tuple(getattr(post, f) for f in _FIELDS)
+
+
+def _relations(post: Post) -> tuple:
+    return (
+        [pt.tag.name for pt in PostTag.objects.filter(post=post).select_related("tag")],
+        [pa.author.name for pa in PostAuthor.objects.filter(post=post).select_related("author")],
+        sorted(OldURL.objects.filter(post=post).values_list("path", flat=True)),
+    )
+
+
+@transaction.atomic
+def import_sources(items: Mapping[str, Mapping]) -> ImportSummary:
+    """Create or update bibliography entries by key."""
+    summary = ImportSummary()
+    existing = {s.key: s for s in Source.objects.filter(key__in=list(items))}
+    for key, csl in items.items():
+        csl = {k: v for k, v in csl.items() if k != "id"}
+        src = existing.get(key)
+        if src is None:
+            Source.objects.create(key=key, csl=csl)
+            summary.created += 1
+        elif src.csl != csl:
+            src.csl = csl
+            src.save(update_fields=["csl", "updated_at"])
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    return summary

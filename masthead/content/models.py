@@ -1,0 +1,118 @@
+"""What a site stores. Only the actions in :mod:`masthead.content.actions` write these."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Site(models.Model):
+    """The site's writer-facing settings; there is exactly one row.
+
+    The fields and their meaning are described once, in
+    :mod:`masthead.content.site_settings`, which drives validation, the CLI and docs.
+    """
+
+    title = models.CharField(max_length=200, default="My Masthead")
+    url = models.CharField(max_length=500, default="http://127.0.0.1:8000/")
+    description = models.TextField(blank=True, default="")
+    language = models.CharField(max_length=35, default="en")
+    timezone = models.CharField(max_length=64, default="UTC")
+    author = models.CharField(max_length=200, blank=True, default="")
+    permalink = models.CharField(max_length=200, default="/{year}/{month}/{slug}/")
+    footer = models.TextField(blank=True, default="")
+    support_links = models.JSONField(default=list, blank=True)
+    citation_style = models.CharField(max_length=300, default="chicago-author-date")
+    posts_per_page = models.PositiveIntegerField(default=10)
+    feed_limit = models.PositiveIntegerField(default=20)
+
+
+class Author(models.Model):
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    name = models.CharField(max_length=200)
+    email = models.CharField(max_length=320, blank=True, default="")
+    url = models.CharField(max_length=500, blank=True, default="")
+    bio = models.TextField(blank=True, default="")
+
+
+class Tag(models.Model):
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    name = models.CharField(max_length=200)
+
+
+class Post(models.Model):
+    """A post (dated, in feeds and archives) or a page (About, Colophon: undated)."""
+
+    POST = "post"
+    PAGE = "page"
+    KINDS = [(POST, "post"), (PAGE, "page")]
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    STATUSES = [(DRAFT, "draft"), (SCHEDULED, "scheduled"), (PUBLISHED, "published")]
+
+    kind = models.CharField(max_length=8, choices=KINDS, default=POST)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    title = models.CharField(max_length=500)
+    body = models.TextField(blank=True, default="")
+    excerpt = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=12, choices=STATUSES, default=DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    canonical_url = models.CharField(max_length=500, blank=True, default="")
+    series = models.CharField(max_length=200, blank=True, default="")
+    tags = models.ManyToManyField(Tag, through="PostTag", related_name="posts")
+    authors = models.ManyToManyField(Author, through="PostAuthor", related_name="posts")
+    # Front matter keys Masthead does not use itself, kept so an export loses nothing.
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    # Rendered body (Markdown, citations, bibliography), valid while render_key matches.
+    body_html = models.TextField(blank=True, default="")
+    render_key = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="unique_slug_per_kind"),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug}"
+
+
+class PostTag(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "tag"], name="unique_post_tag")]
+        ordering = ["position"]
+
+
+class PostAuthor(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "author"], name="unique_post_author")
+        ]
+        ordering = ["position"]
+
+
+class OldURL(models.Model):
+    """A path the post used to live at (an import's old permalink, a Hugo alias)."""
+
+    path = models.CharField(max_length=1000, unique=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_urls")
+
+
+class Source(models.Model):
+    """A bibliography entry, stored as CSL-JSON (what Pandoc's citeproc reads)."""
+
+    key = models.CharField(max_length=300, unique=True)
+    csl = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)

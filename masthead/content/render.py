@@ -1,0 +1,173 @@
+"""The body pipeline: Markdown + citations + bibliography -> sanitised HTML.
+
+Pure: takes text and sources, returns HTML; the build decides what to re-render by
+comparing :func:`render_key` with the key stored beside the cached HTML.
+
+    extract citations -> Markdown -> find citation markers -> Pandoc (batched over
+    posts) -> put citations back -> gather footnotes -> bibliography -> sanitise
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from masthead.content import citations, markdown, sanitize
+from masthead.content.citations import MARK_RE, Cluster, Style
+from masthead.errors import CitationError
+
+RENDERER_VERSION = "2"
+
+REFERENCES_TITLE = {
+    "en": "References", "fr": "Références", "de": "Literatur", "es": "Referencias",
+    "it": "Bibliografia", "pt": "Referências", "nl": "Referenties", "ar": "المراجع",
+    "he": "מקורות", "fa": "منابع", "ru": "Литература", "pl": "Bibliografia",
+}
+_CODE_RE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.S)
+
+
+@dataclass(frozen=True)
+class BodySource:
+    where: str  # how to name this body in an error: a file path or "post 'slug'"
+    markdown: str
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    sources: Mapping[str, Mapping]  # citation key -> CSL-JSON
+    style: Style
+    language: str = "en"
+    workers: int = 1
+
+
+def render_key(text: str, ctx: RenderContext) -> str:
+    """Changes whenever the rendered HTML could change."""
+    h = hashlib.sha256()
+    h.update(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}\0".encode())
+    h.update(text.encode())
+    for key in sorted(citations.cited_keys(text)):
+        if key in ctx.sources:
+            h.update(b"\0" + key.encode() + b"\0")
+            h.update(json.dumps(ctx.sources[key], sort_keys=True).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class _Prepared:
+    doc: markdown.Doc
+    clusters: list[Cluster]
+    live: list[int]  # indexes of clusters outside code, in reading order
+
+
+def _in_code_or_tag(text: str) -> set[int]:
+    """Marker numbers that ended up inside code or inside a tag's attribute."""
+    dead = set()
+    for m in _CODE_RE.finditer(text):
+        dead.update(int(x) for x in MARK_RE.findall(m.group(0)))
+    for m in MARK_RE.finditer(text):
+        if text.rfind("<", 0, m.start()) > text.rfind(">", 0, m.start()):
+            dead.add(int(m.group(1)))
+    return dead
+
+
+def _reading_order(doc: markdown.Doc, dead: set[int]) -> list[int]:
+    """Clusters in the order a reader meets them, a note's at its first reference."""
+    order: list[int] = []
+    visited: set[str] = set()
+    ref_re = re.compile(MARK_RE.pattern + r'|<sup class="footnote-reference"><a href="#([^"]*)">')
+
+    def walk(text: str) -> None:
+        for m in ref_re.finditer(text):
+            if m.group(1) is not None:
+                n = int(m.group(1))
+                if n not in dead:
+                    order.append(n)
+            else:
+                name = htmllib.unescape(m.group(2))
+                if name in doc.notes and name not in visited:
+                    visited.add(name)
+                    walk(doc.notes[name])
+
+    walk(doc.main)
+    for name, text in doc.notes.items():  # notes nobody refers to still count
+        if name not in visited:
+            visited.add(name)
+            walk(text)
+    return order
+
+
+def _prepare(item: BodySource, ctx: RenderContext) -> _Prepared:
+    try:
+        extracted = citations.extract(item.markdown, ctx.sources)
+    except CitationError as exc:
+        raise CitationError(exc.reason, path=item.where, line=exc.line) from None
+    doc = markdown.render(extracted.text)
+    if not extracted.clusters:
+        return _Prepared(doc, [], [])
+    dead = _in_code_or_tag(doc.main) | set().union(
+        *(_in_code_or_tag(t) for t in doc.notes.values())
+    )
+    return _Prepared(doc, extracted.clusters, _reading_order(doc, dead))
+
+
+def _bibliography(formatted: citations.Formatted, language: str) -> str:
+    if not formatted.entries:
+        return ""
+    title = REFERENCES_TITLE.get(language.split("-")[0].lower(), "References")
+    entries = "\n".join(
+        f'<div id="ref-{htmllib.escape(key)}" class="csl-entry" role="listitem">'
+        f"{entry.strip()}</div>"
+        for key, entry in formatted.entries
+    )
+    return (
+        f'<section id="bibliography" class="bibliography">\n<h2>{title}</h2>\n'
+        f'<div id="refs" class="{htmllib.escape(formatted.refs_class)}" role="list">\n'
+        f"{entries}\n</div>\n</section>\n"
+    )
+
+
+def _finish(p: _Prepared, formatted: citations.Formatted | None, language: str) -> str:
+    html_by_cluster: dict[int, str] = {}
+    note_clusters: set[int] = set()
+    if formatted is not None:
+        for pos, n in enumerate(p.live):
+            got = formatted.clusters[pos]
+            if got is not None:
+                html_by_cluster[n] = got
+                if formatted.notes[pos]:
+                    note_clusters.add(n)
+    doc = p.doc
+
+    def put_back(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if n in note_clusters:
+            name = f"masthead-cite-{n}"
+            doc.notes[name] = f"<p>{html_by_cluster[n]}</p>\n"
+            return markdown.note_reference(name)
+        if n in html_by_cluster:
+            return html_by_cluster[n]
+        return htmllib.escape(p.clusters[n].raw)
+
+    doc.main = MARK_RE.sub(put_back, doc.main)
+    doc.notes = {k: MARK_RE.sub(put_back, v) for k, v in list(doc.notes.items())}
+    main, notes_section = markdown.gather_notes(doc)
+    bibliography = _bibliography(formatted, language) if formatted else ""
+    return sanitize.clean(main + bibliography + notes_section)
+
+
+def render_bodies(items: Sequence[BodySource], ctx: RenderContext) -> list[str]:
+    """Render many bodies at once, so their citations share Pandoc runs."""
+    prepared = [_prepare(item, ctx) for item in items]
+    docs = [[p.clusters[n] for n in p.live] for p in prepared]
+    formatted = citations.format_citations(
+        docs, ctx.sources, ctx.style, language=ctx.language, workers=ctx.workers
+    )
+    return [_finish(p, f, ctx.language) for p, f in zip(prepared, formatted, strict=True)]
+
+
+def render_body(markdown_text: str, ctx: RenderContext, where: str = "text") -> str:
+    return render_bodies([BodySource(where, markdown_text)], ctx)[0]

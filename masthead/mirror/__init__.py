@@ -1,0 +1,1 @@
+"""Getting everything out: export, and later backups and signed mirrors."""

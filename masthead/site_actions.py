@@ -1,0 +1,85 @@
+"""Whole-site operations the CLI offers: create a site, fill it from a folder, the demo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from masthead.errors import SiteError
+from masthead.site import SiteDir, create_site_dir, open_site
+
+if TYPE_CHECKING:
+    from masthead.content.actions import ImportSummary
+
+DEMO_CONTENT = Path(__file__).resolve().parent / "demo" / "content"
+
+
+def init_site(directory: Path, *, title: str, url: str,
+              database_url: str | None = None) -> SiteDir:
+    from masthead.content import site_settings
+
+    # Check the settings before anything is written.
+    site_settings.validate("title", title, source="--title")
+    site_settings.validate("url", url, source="--url")
+    create_site_dir(directory, database_url)
+    try:
+        site = open_site(directory)
+    except Exception:
+        (directory / "masthead.toml").unlink(missing_ok=True)
+        raise
+    from masthead.content.actions import create_site
+
+    create_site(title=title, url=url)
+    return site
+
+
+@dataclass
+class FolderImport:
+    files: int
+    posts: ImportSummary
+    sources: ImportSummary
+
+
+def import_markdown_folder(site: SiteDir, folder: Path, *, dry_run: bool = False,
+                           progress=None) -> FolderImport:
+    from django.db import transaction
+
+    from masthead.content.actions import get_site, import_posts, import_sources, update_settings
+    from masthead.content.models import Source
+    from masthead.importers.markdown import read_folder
+
+    current = get_site()
+    existing = set(Source.objects.values_list("key", flat=True))
+    content = read_folder(folder, timezone=current.timezone, existing_keys=existing,
+                          progress=progress)
+
+    class DryRun(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            if content.settings:
+                update_settings(content.settings, source=str(folder / "site.yaml"))
+            sources = import_sources(content.sources)
+            posts = import_posts(content.posts, authors=content.authors)
+            if dry_run:
+                raise DryRun
+    except DryRun:
+        pass
+    return FolderImport(files=len(content.posts), posts=posts, sources=sources)
+
+
+def make_demo(directory: Path, *, url: str) -> SiteDir:
+    """A site with essays written to show what Masthead does (rebuilt if it exists)."""
+    if (directory / "masthead.toml").exists():
+        site = open_site(directory)
+    else:
+        if directory.exists() and any(directory.iterdir()):
+            raise SiteError(f"{directory} exists and is not empty; choose another folder")
+        site = init_site(directory, title="The Long Margin", url=url)
+    from masthead.content.actions import update_settings
+
+    import_markdown_folder(site, DEMO_CONTENT)
+    update_settings({"url": url})
+    return site

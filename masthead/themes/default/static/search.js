@@ -1,0 +1,134 @@
+// Masthead static search: loads the index shards a query needs, ranks with BM25.
+// The index format is described in masthead/build/search_index.py.
+(function () {
+  "use strict";
+  const form = document.querySelector(".search-form");
+  if (!form) return;
+  const input = document.getElementById("search-input");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const base = form.dataset.index;
+  const cache = new Map();
+  let meta = null;
+
+  function fetchJSON(url) {
+    if (!cache.has(url)) {
+      cache.set(url, fetch(url).then(function (r) {
+        if (r.status === 404) return null;
+        if (!r.ok) throw new Error(url + ": " + r.status);
+        return r.json();
+      }));
+    }
+    return cache.get(url);
+  }
+  function fold(s) {
+    return s.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+  }
+  function terms(s) {
+    return (fold(s).match(/[\p{L}\p{N}_]+/gu) || []).filter(function (t) { return t.length <= 40; });
+  }
+  function hex(prefix) {
+    return Array.from(new TextEncoder().encode(prefix), function (b) {
+      return b.toString(16).padStart(2, "0");
+    }).join("");
+  }
+  async function postings(term, isPrefix) {
+    // All segments' postings for a term (or, for the last word typed, its completions).
+    const out = new Map();
+    if (term.length < 1) return out;
+    for (const seg of meta.segments) {
+      const shard = await fetchJSON(base + seg + "/t/" + hex(Array.from(term).slice(0, meta.prefix).join("")) + ".json");
+      if (!shard) continue;
+      for (const [t, list] of Object.entries(shard)) {
+        if (t === term || (isPrefix && t.startsWith(term) && term.length >= 2)) {
+          const exact = t === term ? 1 : 0.6;
+          for (let i = 0; i < list.length; i += 2) {
+            out.set(list[i], Math.max(out.get(list[i]) || 0, list[i + 1] * exact));
+          }
+        }
+      }
+    }
+    return out;
+  }
+  async function search(query) {
+    meta = meta || await fetchJSON(base + "meta.json");
+    const words = terms(query);
+    if (!words.length) return [];
+    const n = meta.docs;
+    const scores = new Map();
+    const hits = new Map();
+    for (let i = 0; i < words.length; i++) {
+      const p = await postings(words[i], i === words.length - 1);
+      const idf = Math.log(1 + (n - p.size + 0.5) / (p.size + 0.5));
+      for (const [doc, w] of p) {
+        scores.set(doc, (scores.get(doc) || 0) + idf * w / 100);
+        hits.set(doc, (hits.get(doc) || 0) + 1);
+      }
+    }
+    let ranked = Array.from(scores.entries());
+    const all = ranked.filter(function (e) { return hits.get(e[0]) === words.length; });
+    if (all.length) ranked = all;
+    ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return ranked.slice(0, 20);
+  }
+  async function describe(doc) {
+    const chunk = Math.floor(doc / meta.chunk);
+    for (const seg of meta.segments) {
+      const docs = await fetchJSON(base + seg + "/d/" + chunk + ".json");
+      if (docs && docs[doc - chunk * meta.chunk]) return docs[doc - chunk * meta.chunk];
+    }
+    return null;
+  }
+  function root() {
+    return base.replace(/search\/$/, "");
+  }
+  async function run(query) {
+    list.textContent = "";
+    if (!query.trim()) { status.textContent = ""; return; }
+    status.textContent = "Searching…";
+    try {
+      const ranked = await search(query);
+      const docs = await Promise.all(ranked.map(function (e) { return describe(e[0]); }));
+      list.textContent = "";
+      for (const d of docs) {
+        if (!d) continue;
+        const li = document.createElement("li");
+        const h = document.createElement("h2");
+        h.className = "card-title";
+        const a = document.createElement("a");
+        a.href = root() + d[0].replace(/^\//, "");
+        a.textContent = d[1];
+        h.appendChild(a);
+        li.appendChild(h);
+        if (d[2]) {
+          const m = document.createElement("p");
+          m.className = "meta";
+          m.textContent = d[2];
+          li.appendChild(m);
+        }
+        const p = document.createElement("p");
+        p.className = "excerpt";
+        p.textContent = d[3];
+        li.appendChild(p);
+        list.appendChild(li);
+      }
+      status.textContent = docs.length ? docs.length + (docs.length === 1 ? " result" : " results") + " for “" + query + "”" : "No results for “" + query + "”";
+    } catch (err) {
+      status.textContent = "Search is unavailable: " + err.message;
+    }
+  }
+  let timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { run(input.value); }, 150);
+  });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    const url = new URL(window.location.href);
+    url.searchParams.set("q", input.value);
+    history.replaceState(null, "", url);
+    run(input.value);
+  });
+  const q = new URLSearchParams(window.location.search).get("q");
+  if (q) { input.value = q; run(q); }
+})();
