@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import mimetypes
 import os
+import time
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote
@@ -66,6 +67,7 @@ class StaticSite:
         self.cached = 0
         self.redirects: dict[str, str] = {}
         self.redirects_key: tuple = ()
+        self.redirects_checked = -1.0
 
     # -- files ----------------------------------------------------------------------
 
@@ -97,6 +99,10 @@ class StaticSite:
         return entry
 
     def _load_redirects(self) -> None:
+        now = time.monotonic()
+        if now - self.redirects_checked < 1.0:
+            return
+        self.redirects_checked = now
         path = self.public / "_redirects"
         try:
             st = path.stat()
@@ -139,6 +145,11 @@ class StaticSite:
             else:
                 await self._not_found(send, headers, method == "HEAD")
             return
+        self._load_redirects()
+        target = self.redirects.get(raw_path)
+        if target:
+            await self._redirect(send, target)
+            return
         rel = raw_path[len(self.base):]
         path = self._resolve(rel)
         st = None
@@ -154,8 +165,7 @@ class StaticSite:
             except OSError:
                 st = None
         if st is None:
-            self._load_redirects()
-            target = self.redirects.get(raw_path) or self.redirects.get(raw_path.rstrip("/") + "/")
+            target = self.redirects.get(raw_path.rstrip("/") + "/")
             if target:
                 await self._redirect(send, target)
                 return

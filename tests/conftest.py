@@ -1,0 +1,213 @@
+"""Shared fixtures: the masthead CLI, sites on SQLite and on a real PostgreSQL server.
+
+Tests drive Masthead through its stable interfaces: the command line (in a
+subprocess, as a user runs it) and HTTP. Every server they start listens on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEMO_CONTENT = ROOT / "masthead" / "demo" / "content"
+SHARED = ROOT.parent / "shared"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_masthead(*args: str | Path, site: Path | None = None, check: bool = True,
+                 env: dict | None = None, timeout: float = 300) -> Result:
+    cmd = [sys.executable, "-m", "masthead"]
+    if site is not None:
+        cmd += ["--site", str(site)]
+    cmd += [str(a) for a in args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "COLUMNS": "200", **(env or {})}, check=False)
+    result = Result(proc.returncode, proc.stdout, proc.stderr)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"masthead {' '.join(map(str, args))} failed ({proc.returncode}):\n"
+                             f"{proc.stdout}\n{proc.stderr}")
+    return result
+
+
+@pytest.fixture
+def masthead():
+    return run_masthead
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ------------------------------------------------------------------------- PostgreSQL
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    for version in ("17", "16", "15", "14"):
+        candidate = Path(f"/usr/lib/postgresql/{version}/bin/{name}")
+        if candidate.exists():
+            return str(candidate)
+    raise RuntimeError(f"PostgreSQL's {name} is not installed (apt-get install postgresql)")
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL server in a temporary directory, on 127.0.0.1."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.port = free_port()
+        self.data = base / "data"
+        as_root = os.geteuid() == 0
+        self.prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+        if as_root:
+            shutil.chown(base, "postgres", "postgres")
+        subprocess.run([*self.prefix, _pg_bin("initdb"), "-D", str(self.data), "-A", "trust",
+                        "-U", "masthead", "--no-sync"], check=True, capture_output=True)
+        subprocess.run([*self.prefix, _pg_bin("pg_ctl"), "-D", str(self.data), "-w", "-o",
+                        f"-p {self.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
+                        "-l", str(base / "log"), "start"], check=True, capture_output=True)
+
+    def create_database(self) -> str:
+        import psycopg
+
+        name = "t_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="masthead",
+                             dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://masthead@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        subprocess.run([*self.prefix, _pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast",
+                        "stop"], capture_output=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory) -> Iterator[PostgresServer]:
+    base = tmp_path_factory.mktemp("pg")
+    os.chmod(base, 0o755)
+    os.chmod(base.parent, 0o755)
+    server = PostgresServer(base)
+    yield server
+    server.stop()
+
+
+# ------------------------------------------------------------------------------ sites
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request) -> str | None:
+    """Run the test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres").create_database()
+
+
+def make_site(tmp_path: Path, database_url: str | None = None, *, title: str = "Test Site",
+              url: str = "https://essays.example.org/") -> Path:
+    site = tmp_path / "site"
+    args = ["init", site, "--title", title, "--url", url]
+    if database_url:
+        args += ["--database-url", database_url]
+    run_masthead(*args)
+    return site
+
+
+@pytest.fixture
+def site(tmp_path, database_url) -> Path:
+    """An empty site, on each database."""
+    return make_site(tmp_path, database_url)
+
+
+@pytest.fixture
+def sqlite_site(tmp_path) -> Path:
+    return make_site(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo site, built once for the tests that only read it."""
+    root = tmp_path_factory.mktemp("demo") / "site"
+    run_masthead("demo", root, "--no-serve")
+    return root
+
+
+# ----------------------------------------------------------------------------- server
+
+
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """`masthead serve` on a free port; yields the base URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "masthead", "--site", str(site), "serve",
+                             "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"masthead serve did not start: {proc.stdout.read()}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site) -> Iterator[str]:
+    with serving(demo_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError("Chromium is missing: apt-get install chromium (make test does it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def node_module(*parts: str) -> Path:
+    path = ROOT.joinpath("node_modules", *parts)
+    if not path.exists():
+        raise RuntimeError(f"{path} is missing: run `npm install` (make test does it)")
+    return path

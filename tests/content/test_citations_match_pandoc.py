@@ -1,0 +1,115 @@
+"""Citations and bibliographies must be exactly what Pandoc makes of the same post.
+
+Pandoc is the oracle: each post is rendered by `pandoc --citeproc` as a document of its
+own, and every citation and every bibliography entry Masthead renders is compared with
+Pandoc's. The posts are rendered by Masthead together, so this also checks that batching
+many posts into one citeproc run changes nothing (disambiguation stays per post).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from masthead.content import citations
+from masthead.content.frontmatter import split
+from masthead.content.render import BodySource, RenderContext, render_bodies
+from masthead.importers.sources import read_bibtex
+from tests.conftest import DEMO_CONTENT, SHARED
+
+SOURCES = {
+    "doe2001": {"type": "book", "title": "First Book", "publisher": "Pub",
+                "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2001]]}},
+    "doe2001b": {"type": "book", "title": "Second Book", "publisher": "Pub",
+                 "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2001]]}},
+    "doe2001c": {"type": "book", "title": "Third Book", "publisher": "Pub",
+                 "author": [{"family": "Doe", "given": "John"}], "issued": {"date-parts": [[2001]]}},
+    "roe1999": {"type": "article-journal", "title": "An Article", "container-title": "Journal",
+                "volume": "3", "page": "1-10", "issued": {"date-parts": [[1999]]},
+                "author": [{"family": "Roe", "given": "Rita"}, {"family": "Poe", "given": "P."},
+                           {"family": "Moe", "given": "M."}, {"family": "Low", "given": "L."}]},
+    "anon": {"type": "webpage", "title": "A Page Without Author", "URL": "https://example.org/p",
+             "issued": {"date-parts": [[2020, 5, 1]]}},
+}
+
+EDGE_CASES = [
+    "As argued [see @doe2001, p. 3; @roe1999, chap. 2] and later [@doe2001b].\n",
+    "@doe2001 [p. 33] says so, and @doe2001c agrees.[^n]\n\n[^n]: Compare [-@doe2001b, 12].\n",
+    "Many [*cf.* @doe2001, pp. 33--35, and passim; @anon].\n\nAgain [@roe1999].\n",
+    "Just one [@doe2001c]. Then @roe1999 again [@roe1999, 4].\n",
+]
+
+
+def pandoc_render(markdown: str, bib: Path, style: citations.Style) -> str:
+    meta = ["--metadata", "link-citations=true"]
+    if style.path is not None:
+        meta += ["--csl", str(style.path)]
+    return subprocess.run(
+        [citations.pandoc_path(), "--from", "markdown", "--to", "html", "--wrap=none",
+         "--citeproc", "--bibliography", str(bib), *meta],
+        input=markdown, capture_output=True, text=True, check=True).stdout
+
+
+def normalise(html: str) -> str:
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def cites_and_entries(html: str) -> tuple[list[str], dict[str, str]]:
+    tree = HTMLParser(html)
+    cites = [normalise(n.html) for n in tree.css("span.citation")]
+    entries = {n.attributes["id"]: normalise(n.inner_html or "")
+               for n in tree.css("div.csl-entry")}
+    return cites, entries
+
+
+def check_against_pandoc(posts: list[str], sources: dict, style_name: str, tmp_path: Path):
+    style = citations.resolve_style(style_name)
+    bib = tmp_path / "bib.json"
+    bib.write_text(json.dumps([dict(v, id=k) for k, v in sources.items()]))
+    ctx = RenderContext(sources=sources, style=style)
+    ours = render_bodies([BodySource(f"post {i}", p) for i, p in enumerate(posts)], ctx)
+    compared = 0
+    for text, html in zip(posts, ours, strict=True):
+        want_cites, want_entries = cites_and_entries(pandoc_render(text, bib, style))
+        got_cites, got_entries = cites_and_entries(html)
+        assert got_cites == want_cites, text[:200]
+        assert got_entries == want_entries, text[:200]
+        compared += len(want_cites)
+    return compared
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "modern-language-association"])
+def test_edge_cases_match_pandoc(style, tmp_path):
+    assert check_against_pandoc(EDGE_CASES, SOURCES, style, tmp_path) == 10
+
+
+def test_same_author_same_year_is_disambiguated_per_post(tmp_path):
+    # Doe 2001 is "2001a" only in a post that also cites another Doe 2001.
+    posts = ["[@doe2001] and [@doe2001b].\n", "Only [@doe2001].\n"]
+    check_against_pandoc(posts, SOURCES, "chicago-author-date", tmp_path)
+    ctx = RenderContext(sources=SOURCES, style=citations.resolve_style("chicago-author-date"))
+    first, second = render_bodies([BodySource("a", posts[0]), BodySource("b", posts[1])], ctx)
+    assert "Doe 2001a" in first and "Doe 2001b" in first
+    assert "(<a" in second and "Doe 2001)" in HTMLParser(second).text()
+
+
+def test_demo_posts_match_pandoc(tmp_path):
+    sources = read_bibtex(DEMO_CONTENT / "bibliography.bib")
+    posts = [split(p.read_text(), p)[1] for p in sorted((DEMO_CONTENT / "posts").glob("*.md"))]
+    assert check_against_pandoc(posts, sources, "chicago-author-date", tmp_path) > 20
+
+
+def test_benchmark_corpus_posts_match_pandoc(tmp_path):
+    """Posts from the benchmark corpus share 200 sources, so batching is really tested."""
+    subprocess.run(["python3", str(SHARED / "bench" / "make_corpus.py"), str(tmp_path / "c"),
+                    "--posts", "40", "--words", "500"], check=True, capture_output=True)
+    sources = read_bibtex(tmp_path / "c" / "bibliography.bib")
+    files = sorted((tmp_path / "c" / "posts").glob("*.md"))
+    posts = [split(p.read_text(), p)[1] for p in random.Random(4).sample(files, 25)]
+    assert check_against_pandoc(posts, sources, "chicago-author-date", tmp_path) > 25
