@@ -150,10 +150,10 @@ def export_() -> None:
 @click.pass_obj
 def export_markdown(site: SiteOption, folder: Path) -> None:
     """Write every post and page as Markdown with YAML front matter, plus the bibliography."""
+    site.open()
     from masthead.content.models import Post
     from masthead.mirror.export import export_markdown as run
 
-    site.open()
     with progress_bar("Exporting", Post.objects.count()) as advance:
         n = run(folder, progress=advance)
     out.print(f"Exported {n} posts and pages to {folder}.")

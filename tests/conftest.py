@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -108,13 +109,14 @@ class PostgresServer:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory) -> Iterator[PostgresServer]:
-    base = tmp_path_factory.mktemp("pg")
+def postgres() -> Iterator[PostgresServer]:
+    # Not under pytest's private temp dir: the postgres user must be able to reach it.
+    base = Path(tempfile.mkdtemp(prefix="masthead-pg-"))
     os.chmod(base, 0o755)
-    os.chmod(base.parent, 0o755)
     server = PostgresServer(base)
     yield server
     server.stop()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------------ sites

@@ -11,6 +11,20 @@ import yaml
 from masthead.errors import ContentError
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date gets our error, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str):
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
 def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 text with LF line ends, or an error saying where the bad byte is."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -45,7 +59,7 @@ def split(text: str, path: Path | str) -> tuple[dict[str, Any], str, int]:
     body_line = raw.count("\n") + 3
     if kind == "yaml":
         try:
-            meta = yaml.safe_load(raw) if raw.strip() else {}
+            meta = load_yaml(raw) if raw.strip() else {}
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 2 if mark else None

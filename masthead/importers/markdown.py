@@ -200,7 +200,7 @@ def read_folder(folder: Path, *, timezone: str, existing_keys: set[str],
         path = folder / name
         if path.is_file():
             try:
-                data = yaml.safe_load(frontmatter.decode(path.read_bytes(), path)) or {}
+                data = frontmatter.load_yaml(frontmatter.decode(path.read_bytes(), path)) or {}
             except yaml.YAMLError as exc:
                 raise ContentError(f"not valid YAML: {exc}", path=path) from None
             if target == "settings":

@@ -28,6 +28,15 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _canonical(value: Any) -> Any:
+    """Nested mappings with sorted keys: PostgreSQL's jsonb does not keep key order."""
+    if isinstance(value, dict):
+        return {k: _canonical(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def post_document(post: Post, tags: list[str], authors: list[str], old: list[str],
                   tz: zoneinfo.ZoneInfo) -> str:
     meta: dict[str, Any] = {"title": post.title, "slug": post.slug}
@@ -52,7 +61,7 @@ def post_document(post: Post, tags: list[str], authors: list[str], old: list[str
     if old:
         meta["aliases"] = old
     for key in sorted(post.extra):
-        meta.setdefault(key, post.extra[key])
+        meta.setdefault(key, _canonical(post.extra[key]))
     body = post.body if post.body.endswith("\n") or not post.body else post.body + "\n"
     return frontmatter.dump(meta) + "\n" + body
 
@@ -107,7 +116,7 @@ def export_markdown(folder: Path, progress=None) -> int:
                                                    width=10_000))
     elif authors_path.exists():
         authors_path.unlink()
-    settings = {s.name: getattr(site, s.name) for s in SETTINGS}
+    settings = {s.name: _canonical(getattr(site, s.name)) for s in SETTINGS}
     _atomic_write(folder / "site.yaml", yaml.safe_dump(settings, sort_keys=False,
                                                        allow_unicode=True, width=10_000))
     shutil.rmtree(folder / ".tmp", ignore_errors=True)
