@@ -130,10 +130,10 @@ def import_csl_json(site: SiteOption, file: Path) -> None:
 
 
 def _import_sources(site: SiteOption, file: Path, kind: str) -> None:
+    site.open()
     from masthead.content.actions import import_sources
     from masthead.importers import sources
 
-    site.open()
     items = sources.read_bibtex(file) if kind == "bibtex" else sources.read_csl_json(file)
     result = import_sources(items)
     out.print(f"Imported {len(items)} sources from {file}: {result.created} new, "
@@ -215,10 +215,10 @@ def settings(site: SiteOption, name: str | None, value: str | None) -> None:
     """
     import json
 
+    site.open()
     from masthead.content import site_settings
     from masthead.content.actions import get_site, update_settings
 
-    site.open()
     current = get_site()
     if name is None:
         for s in site_settings.SETTINGS:

@@ -32,6 +32,23 @@ class BuildReport:
     seconds: float
 
 
+def _describe(exc: Exception) -> str:
+    """The error, and where in which template it happened, if in one."""
+    import traceback
+
+    import jinja2
+
+    where = ""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}: "
+    else:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith((".html", ".xml", ".txt"))]
+        if frames:
+            where = f"{frames[-1].filename}:{frames[-1].lineno}: "
+    return f"{where}{type(exc).__name__}: {exc}"
+
+
 def _write_all(outputs: list[Output], root: Path, progress=None) -> tuple[dict, int]:
     """Render outputs into root; return {name: (key, files)} and the number of files."""
     made: dict[str, tuple[str, list[str]]] = {}
@@ -43,7 +60,7 @@ def _write_all(outputs: list[Output], root: Path, progress=None) -> tuple[dict, 
         except MastheadError:
             raise
         except Exception as exc:
-            raise BuildError(f"rendering /{out.name} failed: {type(exc).__name__}: {exc}") from exc
+            raise BuildError(f"rendering /{out.name} failed: {_describe(exc)}") from exc
         for rel, data in files.items():
             target = root / rel
             if target.parent not in dirs:

@@ -1,0 +1,140 @@
+"""How builds behave: incremental equals full, failures change nothing, themes override."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_masthead
+
+
+def tree(public: Path) -> dict[str, bytes]:
+    return {p.relative_to(public).as_posix(): p.read_bytes() for p in sorted(public.rglob("*"))
+            if p.is_file() and p.name != ".masthead-build"}
+
+
+def post(folder: Path, slug: str, date: str, body: str, tags: str = "[one]") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{slug}.md").write_text(
+        f"---\ntitle: Post {slug}\ndate: {date}\ntags: {tags}\n---\n\n{body}\n")
+
+
+def fill(site: Path, tmp_path: Path, n: int = 7) -> Path:
+    src = tmp_path / "src"
+    for i in range(n):
+        post(src, f"p{i}", f"2024-0{1 + i % 9}-1{i % 9}T10:00:00Z", f"Body {i} with a note.[^1]\n\n[^1]: Note {i}.")
+    run_masthead("settings", "posts_per_page", "3", site=site)
+    run_masthead("import", "markdown", src, site=site)
+    return src
+
+
+def test_an_incremental_build_rewrites_only_what_changed_and_equals_a_full_build(site, tmp_path):
+    src = fill(site, tmp_path)
+    first = run_masthead("build", site=site)
+    assert "Full build" in first.stdout
+    again = run_masthead("build", site=site)
+    assert "Incremental build: 0 of" in again.stdout
+
+    # Edit one post's body: its page, the listings and feeds showing it, the index.
+    post(src, "p2", "2024-03-12T10:00:00Z", "A new body for p2, about rivers.")
+    run_masthead("import", "markdown", src, site=site)
+    untouched = site / "public/2024/01/p0/index.html"
+    before = untouched.stat().st_mtime_ns
+    edit = run_masthead("build", site=site)
+    assert "1 posts re-rendered" in edit.stdout
+    assert untouched.stat().st_mtime_ns == before
+    assert "rivers" in (site / "public/2024/03/p2/index.html").read_text()
+    incremental = tree(site / "public")
+
+    run_masthead("build", "--full", site=site)
+    assert tree(site / "public") == incremental
+
+
+def test_adding_a_post_leaves_full_listing_pages_untouched(site, tmp_path):
+    src = fill(site, tmp_path)  # 7 posts, 3 a page: /page/1/ and /page/2/ are full
+    run_masthead("build", site=site)
+    page1 = (site / "public/page/1/index.html")
+    before = page1.read_bytes(), page1.stat().st_mtime_ns
+    post(src, "p9", "2024-12-01T10:00:00Z", "The newest.")
+    run_masthead("import", "markdown", src, site=site)
+    run_masthead("build", site=site)
+    assert (page1.read_bytes(), page1.stat().st_mtime_ns) == before
+    assert "Post p9" in (site / "public/index.html").read_text()
+
+
+def test_deleted_outputs_disappear(sqlite_site, tmp_path):
+    src = fill(sqlite_site, tmp_path)
+    run_masthead("build", site=sqlite_site)
+    assert (sqlite_site / "public/tags/one/index.html").exists()
+    for p in src.glob("*.md"):
+        p.write_text(p.read_text().replace("tags: [one]", "tags: [two]"))
+    run_masthead("import", "markdown", src, site=sqlite_site)
+    run_masthead("build", site=sqlite_site)
+    assert not (sqlite_site / "public/tags/one").exists()
+    assert (sqlite_site / "public/tags/two/index.html").exists()
+
+
+def test_a_failed_build_leaves_public_as_it_was(sqlite_site, tmp_path):
+    fill(sqlite_site, tmp_path)
+    run_masthead("build", site=sqlite_site)
+    before = tree(sqlite_site / "public")
+    templates = sqlite_site / "templates"
+    templates.mkdir()
+    # Fails half-way: list pages render, post pages raise.
+    (templates / "post.html").write_text("{% extends 'base.html' %}{% block content %}"
+                                         "{{ post.no_such_field }}{% endblock %}")
+    for full in ([], ["--full"]):
+        result = run_masthead("build", *full, site=sqlite_site, check=False)
+        assert result.code == 1
+        assert result.stderr.startswith("error: rendering /2024/")
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert tree(sqlite_site / "public") == before
+    (templates / "post.html").write_text("{% extends 'base.html' %}{% block content %")
+    result = run_masthead("build", site=sqlite_site, check=False)
+    assert result.code == 1 and "post.html" in result.stderr
+    assert tree(sqlite_site / "public") == before
+
+
+def test_a_site_can_override_any_template_and_static_file(sqlite_site, tmp_path):
+    fill(sqlite_site, tmp_path, n=2)
+    (sqlite_site / "templates").mkdir()
+    (sqlite_site / "templates/page.html").write_text("unused")
+    (sqlite_site / "templates/post.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<p class=mine>{{ post.title }}</p>"
+        "{% endblock %}")
+    (sqlite_site / "static").mkdir()
+    (sqlite_site / "static/style.css").write_text("body { color: rebeccapurple; }")
+    run_masthead("build", site=sqlite_site)
+    assert '<p class=mine>Post p0</p>' in (sqlite_site / "public/2024/01/p0/index.html").read_text()
+    assert "rebeccapurple" in (sqlite_site / "public/static/style.css").read_text()
+
+
+def test_right_to_left_languages_get_a_right_to_left_layout(sqlite_site, tmp_path):
+    fill(sqlite_site, tmp_path, n=1)
+    run_masthead("settings", "language", "ar", site=sqlite_site)
+    run_masthead("build", site=sqlite_site)
+    assert '<html lang="ar" dir="rtl">' in (sqlite_site / "public/index.html").read_text()
+
+
+def test_invalid_settings_are_refused_with_the_field_named(sqlite_site):
+    result = run_masthead("settings", "timezone", "Mars/Olympus", site=sqlite_site, check=False)
+    assert result.code == 1
+    assert "field 'timezone'" in result.stderr and "IANA" in result.stderr
+    result = run_masthead("settings", "permalink", "/{year}/{title}/", site=sqlite_site,
+                          check=False)
+    assert result.code == 1 and "{title}" in result.stderr
+
+
+def test_a_post_whose_source_was_removed_fails_the_build_by_name(sqlite_site, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "refs.bib").write_text("@book{k1, author={A, B}, title={T}, year={2000}}\n")
+    (src / "c.md").write_text("---\ntitle: C\ndate: 2024-01-01\n---\nSee [@k1].\n")
+    run_masthead("import", "markdown", src, site=sqlite_site)
+    run_masthead("build", site=sqlite_site)
+    import sqlite3
+
+    with sqlite3.connect(sqlite_site / "masthead.db") as db:
+        db.execute("DELETE FROM content_source")
+    result = run_masthead("build", site=sqlite_site, check=False)
+    assert result.code == 1
+    assert "post 'c'" in result.stderr and "@k1" in result.stderr
