@@ -53,10 +53,7 @@ def parse_database_url(url: str, root: Path) -> DatabaseConfig:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         raw = url[len("sqlite://") :]
-        if raw.startswith("//"):
-            path = Path(raw[1:])
-        else:
-            path = root / raw.lstrip("/")
+        path = Path(raw[1:]) if raw.startswith("//") else root / raw.lstrip("/")
         return DatabaseConfig(engine="sqlite", name=str(path))
     if parts.scheme in ("postgres", "postgresql"):
         name = parts.path.lstrip("/")

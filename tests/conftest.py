@@ -178,7 +178,8 @@ def serving(site: Path) -> Iterator[str]:
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"masthead serve did not start: {proc.stdout.read()}")
+                    raise RuntimeError(
+                        f"masthead serve did not start: {proc.stdout.read()}") from None
                 time.sleep(0.1)
         yield url
     finally:

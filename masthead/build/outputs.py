@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from masthead.build import feeds, search_index, urls
-from masthead.build.snapshot import PostView, SiteView, Snapshot
+from masthead.build.snapshot import PostView, Snapshot
 from masthead.build.theme import Theme
 
 

@@ -7,6 +7,7 @@ and only then moves them into place, one atomic rename per file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -76,7 +77,7 @@ def _write_all(outputs: list[Output], root: Path, progress=None) -> tuple[dict, 
 
 def build(site: SiteDir, *, full: bool = False, progress=None) -> BuildReport:
     started = time.perf_counter()
-    n_bodies = bodies.refresh(site.root)
+    n_bodies = bodies.refresh(site.root, force=full)
     theme = Theme(site.templates, site.static)
     outputs = plan(snapshot.load(), theme)
     state = BuildState.load(site.state_dir, site.public)
@@ -126,10 +127,8 @@ def _incremental(site: SiteDir, outputs: list[Output], state: BuildState, stagin
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, target)
     for rel in sorted(stale):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             (site.public / rel).unlink()
-        except FileNotFoundError:
-            pass
         _prune_dirs(site.public, (site.public / rel).parent)
     new_outputs = {name: v for name, v in state.outputs.items() if name in wanted}
     new_outputs.update(made)

@@ -36,7 +36,10 @@ _WORD_RE = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Lowercase and strip accents, the same way search.js does for queries."""
-    text = unicodedata.normalize("NFKD", text.lower())
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
 

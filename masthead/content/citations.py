@@ -7,15 +7,27 @@ the results back.
 
 Each post is its own citation document (disambiguation, positions and the bibliography
 are per post), and one citeproc run costs about 20 ms just to load a large style such as
-Chicago's. So posts are packed into *batches* whose members cite disjoint sources with
-disjoint author names: inside such a batch no citation of one post can be ambiguous with,
-or a repeat of, a citation of another, and each post gets exactly what a run of its own
-would give. Styles that number citations (``citation-number``) depend on citation order
-across the document, so their posts are never batched.
+Chicago's. So posts are packed into *batches*, one citeproc run each, chosen so that every
+post gets exactly what a run of its own would give:
+
+* Disambiguation (year suffixes, added names or initials) only happens between sources
+  whose names (or, without names, titles) collide. Group the sources a post cites by those
+  *tokens*; two posts may share a batch only if every token they share stands for the same
+  set of sources in both. Then nothing in the batch is ambiguous that was not ambiguous in
+  each post alone, and each bibliography entry renders as it would alone.
+* Styles whose output depends on position (``position="subsequent"``, ibid) would see one
+  post's citations as repeats of another's: their batches take only posts citing disjoint
+  sources with disjoint tokens.
+* Styles that number citations (``citation-number``) depend on order across the whole
+  document: their posts are never batched.
+
+tests/content/test_citations_match_pandoc.py checks the result against Pandoc run on each
+post alone.
 """
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import os
 import re
@@ -130,6 +142,7 @@ class Style:
     path: Path | None  # None: Pandoc's built-in default
     is_note: bool
     numbered: bool  # uses citation-number: posts cannot share a citeproc run
+    positional: bool  # renders repeats differently (subsequent, ibid)
     fingerprint: str
 
 
@@ -145,7 +158,9 @@ def resolve_style(name: str, site_root: Path | None = None) -> Style:
     import hashlib
 
     if name == DEFAULT_STYLE:
-        return Style(name, None, is_note=False, numbered=False, fingerprint="pandoc-default")
+        # Pandoc's built-in Chicago author-date (18th edition): no position conditions.
+        return Style(name, None, is_note=False, numbered=False, positional=False,
+                     fingerprint="pandoc-default")
     candidates = []
     if name.endswith(".csl"):
         p = Path(name)
@@ -158,8 +173,10 @@ def resolve_style(name: str, site_root: Path | None = None) -> Style:
             head = text[:4000]
             is_note = bool(re.search(r"<style[^>]*\bclass=\"note\"", head))
             numbered = "citation-number" in text
+            positional = "position=" in text or is_note
             digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-            return Style(name, path, is_note=is_note, numbered=numbered, fingerprint=digest)
+            return Style(name, path, is_note=is_note, numbered=numbered, positional=positional,
+                         fingerprint=digest)
     raise CitationError(
         f"unknown citation style '{name}': use a CSL style id such as chicago-author-date, "
         "apa, modern-language-association or ieee, or the path of a .csl file in the site",
@@ -189,30 +206,46 @@ def plan_batches(
     sources: Mapping[str, Mapping],
     *,
     numbered: bool,
-    max_batch: int = 64,
-    open_batches: int = 48,
+    positional: bool = True,
+    max_batch: int = 400,
+    open_batches: int = 32,
 ) -> list[list[int]]:
     """Group documents (by index) so that batch members cannot influence each other."""
-    batches: list[list[int]] = []
     if numbered:
         return [[i] for i, clusters in enumerate(docs) if clusters]
-    open_: list[tuple[list[int], set[str]]] = []
+    batches: list[list[int]] = []
+    # An open batch: its members, and for each token the set of sources it stands for.
+    open_: list[tuple[list[int], dict[str, frozenset[str]]]] = []
+    token_cache: dict[str, set[str]] = {}
     for i, clusters in enumerate(docs):
         if not clusters:
             continue
-        tokens: set[str] = set()
-        for c in clusters:
-            for key in c.keys:
-                tokens.add("k:" + key)
-                tokens |= _conflict_tokens(sources[key])
+        by_token: dict[str, set[str]] = {}
+        for key in {k for c in clusters for k in c.keys}:
+            tokens = token_cache.get(key)
+            if tokens is None:
+                tokens = token_cache[key] = _conflict_tokens(sources[key])
+            for t in tokens:
+                by_token.setdefault(t, set()).add(key)
+            if positional:
+                by_token.setdefault("k:" + key, set()).add(key)
+        mine = {t: frozenset(keys) for t, keys in by_token.items()}
         for members, used in open_:
-            if used.isdisjoint(tokens):
+            if positional:
+                fits = used.keys().isdisjoint(mine)
+            else:
+                fits = all(used.get(t, keys) == keys for t, keys in mine.items())
+            if fits:
                 members.append(i)
-                used |= tokens
+                used.update(mine)
                 break
         else:
-            open_.append(([i], set(tokens)))
-        if len(open_) > open_batches or (open_ and len(open_[0][0]) >= max_batch):
+            open_.append(([i], dict(mine)))
+        full = [b for b in open_ if len(b[0]) >= max_batch]
+        for b in full:
+            open_.remove(b)
+            batches.append(b[0])
+        if len(open_) > open_batches:
             batches.append(open_.pop(0)[0])
     batches.extend(members for members, _ in open_)
     return batches
@@ -261,6 +294,35 @@ def _pandoc_input(batches: list[list[int]], docs: Sequence[list[Cluster]], style
     return "\n".join(out)
 
 
+_CLUSTER_RE = re.compile(r'<div id="c(\d+)" data-note="([01])">\n?(.*?)\n?</div>', re.S)
+_REFS_RE = re.compile(r'<div id="refs" class="([^"]*)"[^>]*>')
+_ENTRY_RE = re.compile(
+    r'<div id="ref-([^"]*)" class="csl-entry"[^>]*>\n?(.*?)\n?</div>', re.S)
+
+
+def _parse_batch(html: str) -> dict:
+    """Split one batch's HTML (see citeproc.lua) into clusters and bibliography entries."""
+    clusters: dict[int, tuple[str, bool]] = {}
+    refs_at = html.find('<div id="refs"')
+    head = html if refs_at < 0 else html[:refs_at]
+    for m in _CLUSTER_RE.finditer(head):
+        clusters[int(m.group(1))] = (m.group(3), m.group(2) == "1")
+    entries, refs_class = [], "references csl-bib-body"
+    if refs_at >= 0:
+        refs = _REFS_RE.match(html, refs_at)
+        if refs:
+            refs_class = refs.group(1)
+        entries = [(htmllib.unescape(m.group(1)), m.group(2))
+                   for m in _ENTRY_RE.finditer(html, refs_at)]
+    n = max(clusters, default=-1) + 1
+    return {
+        "clusters": [clusters.get(i, ("", False))[0] or None for i in range(n)],
+        "notes": [clusters.get(i, ("", False))[1] for i in range(n)],
+        "entries": entries,
+        "refs_class": refs_class,
+    }
+
+
 def _run_pandoc(text: str, bibliography: Path) -> list[dict]:
     with tempfile.NamedTemporaryFile("w", suffix=".md", encoding="utf-8", delete=False) as f:
         f.write(text)
@@ -275,7 +337,13 @@ def _run_pandoc(text: str, bibliography: Path) -> list[dict]:
         os.unlink(src)
     if proc.returncode != 0:
         raise BuildError(f"Pandoc could not format citations: {proc.stderr.strip()[:500]}")
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    results = []
+    for chunk in proc.stdout.split("@@batch ")[1:]:
+        ident, _, html = chunk.partition("\n")
+        item = _parse_batch(html)
+        item["batch"] = ident.strip()
+        results.append(item)
+    return results
 
 
 def format_citations(
@@ -288,7 +356,7 @@ def format_citations(
 ) -> list[Formatted | None]:
     """Format every document's clusters; ``None`` for documents that cite nothing."""
     results: list[Formatted | None] = [None] * len(docs)
-    batches = plan_batches(docs, sources, numbered=style.numbered)
+    batches = plan_batches(docs, sources, numbered=style.numbered, positional=style.positional)
     if not batches:
         return results
     used_keys = sorted({k for d in docs for c in d for k in c.keys})
@@ -325,11 +393,13 @@ def format_citations(
         notes = item["notes"]
         entries = item["entries"]
         pos = 0
+        clusters = clusters + [None] * (sum(len(docs[i]) for i in members) - len(clusters))
+        notes = notes + [False] * (len(clusters) - len(notes))
         for i in members:
             n_c = len(docs[i])
             keys = {k for c in docs[i] for k in c.keys}
             results[i] = Formatted(
-                clusters=[c if c else None for c in clusters[pos : pos + n_c]],
+                clusters=list(clusters[pos : pos + n_c]),
                 notes=[bool(x) for x in notes[pos : pos + n_c]],
                 entries=[(k, h) for k, h in entries if k in keys],
                 refs_class=item["refs_class"],

@@ -1,32 +1,50 @@
 -- Formats Masthead's citation clusters with Pandoc's own citeproc.
 --
 -- Input: a Markdown document whose metadata names the bibliography (CSL-JSON) and
--- `nocite: "@*"` (so every reference is loaded once). Each top-level Div is a batch:
--- posts that Masthead grouped because they cite disjoint sources by disjoint authors,
--- so one citeproc run over the batch gives each post exactly what a run of its own
--- would (see masthead/content/citations.py). Each paragraph in a batch is a cluster.
+-- `nocite: "@*"` (so every reference is loaded once). Each top-level Div is a batch of
+-- posts that may share one citeproc run (see masthead/content/citations.py); each
+-- paragraph in a batch is one citation cluster.
 --
--- Output: one JSON line per batch on stdout:
---   {"batch": id, "clusters": [html-or-false...], "entries": [[refid, html]...],
---    "refs_class": "...", "notes": [bool...]}
--- Pandoc itself writes to /dev/null.
+-- Output, on stdout, for each batch: a line "@@batch ID", then one HTML document in
+-- which cluster N is `<div id="cN" data-note="0|1">...</div>` (false clusters, where
+-- Pandoc found no citation, are empty) followed by the bibliography div `refs`.
+-- Writing each batch once, rather than each cluster, is what keeps this fast.
 
-local csl = nil
-local link_citations = true
-
-local function html(blocks)
-  return pandoc.write(pandoc.Pandoc(blocks), "html", { wrap_text = "wrap-none" })
-end
-
-local function inline_html(inlines)
-  local out = html({ pandoc.Plain(inlines) })
-  return (out:gsub("\n$", ""))
+local function cluster_div(n, block)
+  local cite, note = nil, false
+  if block.t == "Para" or block.t == "Plain" then
+    block:walk({
+      Cite = function(c)
+        if not cite then cite = c end
+      end,
+    })
+  end
+  local content = {}
+  if cite then
+    -- In a note style, citeproc puts the citation's text inside a Note.
+    local inner = nil
+    cite:walk({
+      Note = function(nt)
+        if not inner then inner = nt end
+      end,
+    })
+    if inner then
+      note = true
+      for _, nb in ipairs(inner.content) do
+        if nb.content then
+          for _, il in ipairs(nb.content) do table.insert(content, il) end
+        end
+      end
+      content = { pandoc.Plain(content) }
+    else
+      content = { pandoc.Plain({ cite }) }
+    end
+  end
+  return pandoc.Div(content, pandoc.Attr("c" .. n, {}, { ["data-note"] = note and "1" or "0" }))
 end
 
 function Pandoc(doc)
-  if doc.meta["masthead-csl"] then
-    csl = pandoc.utils.stringify(doc.meta["masthead-csl"])
-  end
+  local csl = doc.meta["masthead-csl"] and pandoc.utils.stringify(doc.meta["masthead-csl"]) or nil
   local lang = doc.meta["lang"] and pandoc.utils.stringify(doc.meta["lang"]) or nil
   local refs = {}
   for _, r in ipairs(pandoc.utils.references(doc)) do
@@ -46,70 +64,38 @@ function Pandoc(doc)
           end
         end,
       })
-      local meta = { references = cited, ["link-citations"] = link_citations }
+      local meta = { references = cited, ["link-citations"] = true }
       if csl then meta.csl = csl end
       if lang then meta.lang = lang end
       local paras = {}
-      for _, b in ipairs(batch.content) do
-        table.insert(paras, b)
-      end
+      for _, b in ipairs(batch.content) do table.insert(paras, b) end
       local result = pandoc.utils.citeproc(pandoc.Pandoc(paras, pandoc.Meta(meta)))
 
-      local clusters, notes, entries = {}, {}, {}
-      local refs_class = "references csl-bib-body"
+      local out = {}
       for i, b in ipairs(result.blocks) do
         if b.t == "Div" and b.identifier == "refs" then
-          refs_class = table.concat(b.classes, " ")
-          for _, entry in ipairs(b.content) do
-            if entry.t == "Div" then
-              local id = entry.identifier:gsub("^ref%-", "")
-              local blocks = {}
-              for _, eb in ipairs(entry.content) do
-                if eb.t == "Para" then eb = pandoc.Plain(eb.content) end
-                table.insert(blocks, eb)
+          -- Entries as Plain, as Pandoc's own HTML writer shows them.
+          b = b:walk({
+            Div = function(d)
+              if d.classes:includes("csl-entry") then
+                local blocks = {}
+                for _, eb in ipairs(d.content) do
+                  if eb.t == "Para" then eb = pandoc.Plain(eb.content) end
+                  table.insert(blocks, eb)
+                end
+                d.content = blocks
+                return d
               end
-              table.insert(entries, { id, html(blocks) })
-            end
-          end
+            end,
+          })
+          table.insert(out, b)
         elseif i <= #paras then
-          local cite, note = nil, false
-          if b.t == "Para" or b.t == "Plain" then
-            b:walk({
-              Cite = function(c)
-                if not cite then cite = c end
-              end,
-            })
-            -- In a note style, a cluster in the text becomes a footnote.
-            if not cite then
-              b:walk({
-                Note = function(n)
-                  note = true
-                  cite = n
-                end,
-              })
-            end
-          end
-          if cite == nil then
-            table.insert(clusters, false)
-          elseif note then
-            local inner = {}
-            for _, nb in ipairs(cite.content) do
-              for _, il in ipairs(nb.content or {}) do table.insert(inner, il) end
-            end
-            table.insert(clusters, inline_html(inner))
-          else
-            table.insert(clusters, inline_html({ cite }))
-          end
-          table.insert(notes, note)
+          table.insert(out, cluster_div(i - 1, b))
         end
       end
-      io.stdout:write(pandoc.json.encode({
-        batch = batch.identifier,
-        clusters = clusters,
-        notes = notes,
-        entries = entries,
-        refs_class = refs_class,
-      }) .. "\n")
+      io.stdout:write("@@batch " .. batch.identifier .. "\n")
+      io.stdout:write(pandoc.write(pandoc.Pandoc(out), "html", { wrap_text = "wrap-none" }))
+      io.stdout:write("\n")
     end
   end
   return pandoc.Pandoc({})

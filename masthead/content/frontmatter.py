@@ -22,7 +22,7 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def load_yaml(text: str):
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_Loader)
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -42,9 +42,10 @@ def decode(data: bytes, path: Path | str) -> str:
 
 def split(text: str, path: Path | str) -> tuple[dict[str, Any], str, int]:
     """Return (front matter, body, line number of the body's first line)."""
-    for fence, kind in (("---", "yaml"), ("+++", "toml")):
-        if text.startswith(fence + "\n") or text == fence:
-            break
+    if text.startswith("---\n"):
+        fence, kind = "---", "yaml"
+    elif text.startswith("+++\n"):
+        fence, kind = "+++", "toml"
     else:
         return {}, text, 1
     end = text.find(f"\n{fence}\n", len(fence))

@@ -182,7 +182,7 @@ def test_search_index_covers_every_post_and_page(public):
     meta = json.loads((public / "search/meta.json").read_text())
     assert meta["docs"] == PUBLIC_POSTS + 1
     segment = meta["segments"][0]
-    shard = json.loads((public / f"search/{segment}/t/{'wi'.encode().hex()}.json").read_text())
+    shard = json.loads((public / f"search/{segment}/t/{b'wi'.hex()}.json").read_text())
     assert "windowpane" in shard
     docs = json.loads((public / f"search/{segment}/d/0.json").read_text())
     hit = docs[shard["windowpane"][0]]

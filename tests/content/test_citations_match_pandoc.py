@@ -108,8 +108,8 @@ def test_demo_posts_match_pandoc(tmp_path):
 def test_benchmark_corpus_posts_match_pandoc(tmp_path):
     """Posts from the benchmark corpus share 200 sources, so batching is really tested."""
     subprocess.run(["python3", str(SHARED / "bench" / "make_corpus.py"), str(tmp_path / "c"),
-                    "--posts", "40", "--words", "500"], check=True, capture_output=True)
+                    "--posts", "80", "--words", "400"], check=True, capture_output=True)
     sources = read_bibtex(tmp_path / "c" / "bibliography.bib")
     files = sorted((tmp_path / "c" / "posts").glob("*.md"))
-    posts = [split(p.read_text(), p)[1] for p in random.Random(4).sample(files, 25)]
+    posts = [split(p.read_text(), p)[1] for p in random.Random(4).sample(files, 60)]
     assert check_against_pandoc(posts, sources, "chicago-author-date", tmp_path) > 25
