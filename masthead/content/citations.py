@@ -68,6 +68,7 @@ class Cluster:
     raw: str  # the Markdown source of the cluster, as Pandoc will read it
     keys: list[str]
     line: int  # 1-based line in the Markdown source, for error messages
+    in_note: bool = False  # inside a footnote (matters to note styles)
 
 
 @dataclass
@@ -287,7 +288,9 @@ def _pandoc_input(batches: list[list[int]], docs: Sequence[list[Cluster]], style
             for c in docs[i]:
                 # A cluster is one paragraph; keep it on one line so nothing in it
                 # can start a block of its own.
-                out.append(" ".join(c.raw.split()))
+                raw = " ".join(c.raw.split())
+                # Pandoc must know a citation stands in a footnote (note styles).
+                out.append(f"^[{raw}]" if c.in_note and style.is_note else raw)
                 out.append("")
         out.append(":::::")
         out.append("")
@@ -296,8 +299,21 @@ def _pandoc_input(batches: list[list[int]], docs: Sequence[list[Cluster]], style
 
 _CLUSTER_RE = re.compile(r'<div id="c(\d+)" data-note="([01])">\n?(.*?)\n?</div>', re.S)
 _REFS_RE = re.compile(r'<div id="refs" class="([^"]*)"[^>]*>')
-_ENTRY_RE = re.compile(
-    r'<div id="ref-([^"]*)" class="csl-entry"[^>]*>\n?(.*?)\n?</div>', re.S)
+_ENTRY_START_RE = re.compile(r'<div id="ref-([^"]*)" class="csl-entry"[^>]*>\n?')
+_DIV_RE = re.compile(r"<(/?)div\b[^>]*>")
+
+
+def _entries(html: str, start: int) -> list[tuple[str, str]]:
+    """Bibliography entries; an entry may hold divs of its own (numeric styles)."""
+    out = []
+    for m in _ENTRY_START_RE.finditer(html, start):
+        depth = 1
+        for t in _DIV_RE.finditer(html, m.end()):
+            depth += -1 if t.group(1) else 1
+            if depth == 0:
+                out.append((htmllib.unescape(m.group(1)), html[m.end() : t.start()].strip()))
+                break
+    return out
 
 
 def _parse_batch(html: str) -> dict:
@@ -312,8 +328,7 @@ def _parse_batch(html: str) -> dict:
         refs = _REFS_RE.match(html, refs_at)
         if refs:
             refs_class = refs.group(1)
-        entries = [(htmllib.unescape(m.group(1)), m.group(2))
-                   for m in _ENTRY_RE.finditer(html, refs_at)]
+        entries = _entries(html, refs_at)
     n = max(clusters, default=-1) + 1
     return {
         "clusters": [clusters.get(i, ("", False))[0] or None for i in range(n)],

@@ -27,6 +27,7 @@ REFERENCES_TITLE = {
     "it": "Bibliografia", "pt": "Referências", "nl": "Referenties", "ar": "المراجع",
     "he": "מקורות", "fa": "منابع", "ru": "Литература", "pl": "Bibliografia",
 }
+_MARK_IN_TEXT_RE = re.compile(r"(\s*)" + MARK_RE.pattern + r"([.,;:]?)")
 _CODE_RE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.S)
 
 
@@ -111,6 +112,9 @@ def _prepare(item: BodySource, ctx: RenderContext) -> _Prepared:
     dead = _in_code_or_tag(doc.main) | set().union(
         *(_in_code_or_tag(t) for t in doc.notes.values())
     )
+    for text in doc.notes.values():
+        for n in MARK_RE.findall(text):
+            extracted.clusters[int(n)].in_note = True
     return _Prepared(doc, extracted.clusters, _reading_order(doc, dead))
 
 
@@ -141,19 +145,36 @@ def _finish(p: _Prepared, formatted: citations.Formatted | None, language: str) 
                 if formatted.notes[pos]:
                     note_clusters.add(n)
     doc = p.doc
+    added: dict[str, str] = {}
 
-    def put_back(m: re.Match[str]) -> str:
-        n = int(m.group(1))
-        if n in note_clusters:
+    def put_back(m: re.Match[str], in_note: bool = False) -> str:
+        n = int(m.group(2))
+        if n in note_clusters and not in_note:
+            # A note style: the citation becomes a footnote of its own...
             name = f"masthead-cite-{n}"
-            doc.notes[name] = f"<p>{html_by_cluster[n]}</p>\n"
+            added[name] = f"<p>{html_by_cluster[n]}</p>\n"
             return markdown.note_reference(name)
         if n in html_by_cluster:
+            # ...except inside a footnote, where it stays in the note's text.
             return html_by_cluster[n]
         return htmllib.escape(p.clusters[n].raw)
 
-    doc.main = MARK_RE.sub(put_back, doc.main)
-    doc.notes = {k: MARK_RE.sub(put_back, v) for k, v in list(doc.notes.items())}
+    def in_text(m: re.Match[str]) -> str:
+        n = int(m.group(2))
+        if n in note_clusters:
+            # As Pandoc does: the note mark follows the punctuation, with no space before.
+            return (m.group(3) or "") + put_back(m)
+        return m.group(1) + put_back(m) + (m.group(3) or "")
+
+    def in_footnote(m: re.Match[str]) -> str:
+        html = put_back(m, True)
+        if m.group(3) == "." and markdown.plain_text(html).endswith("."):
+            return m.group(1) + html  # the citation already ends the sentence
+        return m.group(1) + html + (m.group(3) or "")
+
+    doc.main = _MARK_IN_TEXT_RE.sub(in_text, doc.main)
+    doc.notes = {k: _MARK_IN_TEXT_RE.sub(in_footnote, v) for k, v in doc.notes.items()}
+    doc.notes.update(added)
     main, notes_section = markdown.gather_notes(doc)
     bibliography = _bibliography(formatted, language) if formatted else ""
     return sanitize.clean(main + bibliography + notes_section)

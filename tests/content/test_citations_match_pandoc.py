@@ -84,7 +84,8 @@ def check_against_pandoc(posts: list[str], sources: dict, style_name: str, tmp_p
     return compared
 
 
-@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "modern-language-association"])
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "modern-language-association",
+                                   "ieee"])
 def test_edge_cases_match_pandoc(style, tmp_path):
     assert check_against_pandoc(EDGE_CASES, SOURCES, style, tmp_path) == 10
 
@@ -113,3 +114,21 @@ def test_benchmark_corpus_posts_match_pandoc(tmp_path):
     files = sorted((tmp_path / "c" / "posts").glob("*.md"))
     posts = [split(p.read_text(), p)[1] for p in random.Random(4).sample(files, 60)]
     assert check_against_pandoc(posts, sources, "chicago-author-date", tmp_path) > 25
+
+
+def test_a_note_style_turns_citations_into_footnotes():
+    ctx = RenderContext(sources=SOURCES,
+                        style=citations.resolve_style("chicago-notes-bibliography"))
+    html = render_bodies([BodySource("p", "Text [@doe2001, 12] and more [@roe1999].[^1]\n\n"
+                                          "[^1]: A note citing [@anon].\n")], ctx)[0]
+    tree = HTMLParser(html)
+    # The punctuation comes before the note mark, as Pandoc puts it.
+    assert "and more.<a" in html.replace("\n", "")
+    notes = [li.text().strip() for li in tree.css("section.footnotes li")]
+    assert notes[0].startswith("Jane Doe, First Book (Pub, 2001), 12.")
+    assert notes[1].startswith("Rita Roe et al.")
+    # A citation inside the writer's own footnote stays in that note's text.
+    assert notes[2].startswith("A note citing “A Page Without Author,”")
+    assert len(notes) == 3
+    assert [e.attributes["id"] for e in tree.css(".csl-entry")] == [
+        "ref-anon", "ref-doe2001", "ref-roe1999"]
