@@ -1,16 +1,31 @@
 """Keep every post's rendered body current (the expensive part of a build).
 
-A body is re-rendered only when its key changes: the Markdown, the cited sources,
-the citation style or the renderer version. Results are stored beside the post.
+A body is re-rendered only when its key changes: the Markdown (by the hash stored with
+the post), the sources it cites, the citation style or the renderer version. The HTML is
+stored beside the post with what the build derives from it: the opening words for
+listings, and the search terms for the index.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
+from masthead.build import search_index
+from masthead.build.snapshot import excerpt_of
 from masthead.content import citations
-from masthead.content.render import BodySource, RenderContext, render_bodies, render_key
+from masthead.content.render import (
+    BodySource,
+    RenderContext,
+    render_bodies,
+    render_key,
+    source_fingerprints,
+)
+
+CHUNK = 500  # posts rendered per task: bounds memory on very large sites
+PARALLEL_FROM = 200
 
 
 def context_for(site, site_root: Path | None = None) -> RenderContext:
@@ -25,34 +40,82 @@ def context_for(site, site_root: Path | None = None) -> RenderContext:
     )
 
 
-def refresh(site_root: Path | None = None, *, force: bool = False,
-            progress=None) -> int:
-    """Render every stale body of a published post or page; return how many."""
+def refresh(site_root: Path | None = None, *, force: bool = False, progress=None) -> list[int]:
+    """Render every stale body of a published post or page; return their ids."""
     from django.db import transaction
 
+    from masthead.build import parallel
     from masthead.content.models import Post, Site
 
     site = Site.objects.get()
     ctx = context_for(site, site_root)
-    rows = Post.objects.filter(status=Post.PUBLISHED).values_list(
-        "id", "slug", "kind", "body", "render_key")
-    stale = []
-    for pid, slug, kind, body, old_key in rows:
-        key = render_key(body, ctx)
-        if force or key != old_key:
-            stale.append((pid, f"{kind} '{slug}'", body, key))
+    fingerprints = source_fingerprints(ctx)
+    stale: list[tuple[int, str]] = []
+    for pid, body_hash, cited, old in Post.objects.filter(status=Post.PUBLISHED).values_list(
+            "id", "body_hash", "cited_keys", "render_key"):
+        key = render_key(body_hash, cited, ctx, fingerprints)
+        if force or key != old:
+            stale.append((pid, key))
     if not stale:
-        return 0
-    chunk = 2000  # bounded memory for very large sites
-    for start in range(0, len(stale), chunk):
-        part = stale[start : start + chunk]
-        html = render_bodies([BodySource(where, body) for _, where, body, _ in part], ctx)
+        return []
+    # Large renders: one process per core, each with its own Pandoc.
+    many = len(stale) >= PARALLEL_FROM
+    task_ctx = replace(ctx, workers=1) if many else ctx
+    chunks = parallel.chunked(stale, CHUNK if many else len(stale))
+    results = parallel.map_chunks(lambda part: _render_chunk(part, task_ctx), chunks,
+                                  processes=None if many else 1)
+    for updates in results:
+        if isinstance(updates, str):
+            from masthead.errors import MastheadError
+
+            raise MastheadError(updates)
         with transaction.atomic():
             Post.objects.bulk_update(
-                [Post(id=pid, body_html=h, render_key=key)
-                 for (pid, _, _, key), h in zip(part, html, strict=True)],
-                ["body_html", "render_key"], batch_size=500,
-            )
+                [Post(id=pid, render_key=key, body_html=html, auto_excerpt=excerpt,
+                      search_terms=terms) for pid, key, html, excerpt, terms in updates],
+                ["body_html", "render_key", "auto_excerpt", "search_terms"], batch_size=500)
         if progress:
-            progress(len(part))
-    return len(stale)
+            progress(len(updates))
+    return [pid for pid, _ in stale]
+
+
+def _render_chunk(part, ctx: RenderContext) -> list[tuple] | str:
+    """Render some posts (in a worker); an error comes back as its message."""
+    from masthead.content.models import Post
+    from masthead.errors import MastheadError
+
+    keys = dict(part)
+    rows = list(Post.objects.filter(id__in=list(keys)).values_list("id", "slug", "kind", "body"))
+    try:
+        html = render_bodies(
+            [BodySource(f"{kind} '{slug}'", body) for _, slug, kind, body in rows], ctx)
+    except MastheadError as exc:
+        return str(exc)
+    return [(pid, keys[pid], h, excerpt_of("", h), search_index.body_terms(h))
+            for (pid, *_), h in zip(rows, html, strict=True)]
+
+
+class BodyStore:
+    """Rendered bodies, fetched from the database a window at a time as pages need them,
+    so a build never holds every body in memory."""
+
+    def __init__(self, order: Iterable[int], window: int = 500):
+        self.order = list(order)
+        self.position = {pid: i for i, pid in enumerate(self.order)}
+        self.window = window
+        self.cache: dict[int, str] = {}
+
+    def get(self, pid: int) -> str:
+        if pid not in self.cache:
+            from masthead.content.models import Post
+
+            i = self.position.get(pid, 0)
+            ids = [*self.order[i : i + self.window], pid]
+            self.cache = dict(Post.objects.filter(id__in=ids).values_list("id", "body_html"))
+        return self.cache.get(pid, "")
+
+    def many(self, ids: Iterable[int]) -> dict[int, str]:
+        from masthead.content.models import Post
+
+        ids = list(ids)
+        return dict(Post.objects.filter(id__in=ids).values_list("id", "body_html"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from feedgen.feed import FeedGenerator
 
@@ -21,12 +21,12 @@ def absolute_links(html: str, site: SiteView, post_url: str) -> str:
     )
 
 
-def content_html(post: PostView, site: SiteView) -> str:
-    return absolute_links(post.body_html + site.footer_html, site, site.absolute(post.path))
+def content_html(post: PostView, site: SiteView, body_html: str) -> str:
+    return absolute_links(body_html + site.footer_html, site, site.absolute(post.path))
 
 
 def _generator(site: SiteView, title: str, path: str, feed_path: str,
-               posts: Sequence[PostView]) -> FeedGenerator:
+               posts: Sequence[PostView], bodies: Mapping[int, str]) -> FeedGenerator:
     fg = FeedGenerator()
     fg.id(site.absolute(path))
     fg.title(title)
@@ -48,7 +48,7 @@ def _generator(site: SiteView, title: str, path: str, feed_path: str,
         fe.published(post.published)
         fe.updated(post.updated or post.published)
         fe.summary(post.excerpt)
-        fe.content(content_html(post, site), type="html")
+        fe.content(content_html(post, site, bodies[post.id]), type="html")
         for name in post.authors:
             fe.author({"name": name})
         for tag in post.tags:
@@ -56,17 +56,20 @@ def _generator(site: SiteView, title: str, path: str, feed_path: str,
     return fg
 
 
-def atom(site: SiteView, title: str, path: str, posts: Sequence[PostView]) -> bytes:
-    return _generator(site, title, path, path + "feed.xml", posts).atom_str(pretty=True)
+def atom(site: SiteView, title: str, path: str, posts: Sequence[PostView],
+         bodies: Mapping[int, str]) -> bytes:
+    return _generator(site, title, path, path + "feed.xml", posts, bodies).atom_str(pretty=True)
 
 
-def rss(site: SiteView, title: str, path: str, posts: Sequence[PostView]) -> bytes:
-    fg = _generator(site, title, path, path + "rss.xml", posts)
+def rss(site: SiteView, title: str, path: str, posts: Sequence[PostView],
+        bodies: Mapping[int, str]) -> bytes:
+    fg = _generator(site, title, path, path + "rss.xml", posts, bodies)
     fg.description(site.description or title)
     return fg.rss_str(pretty=True)
 
 
-def json_feed(site: SiteView, title: str, path: str, posts: Sequence[PostView]) -> bytes:
+def json_feed(site: SiteView, title: str, path: str, posts: Sequence[PostView],
+              bodies: Mapping[int, str]) -> bytes:
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
@@ -79,7 +82,7 @@ def json_feed(site: SiteView, title: str, path: str, posts: Sequence[PostView]) 
                 "id": site.absolute(p.path),
                 "url": site.absolute(p.path),
                 "title": p.title,
-                "content_html": content_html(p, site),
+                "content_html": content_html(p, site, bodies[p.id]),
                 "summary": p.excerpt,
                 "date_published": p.published.isoformat(),
                 "date_modified": (p.updated or p.published).isoformat(),

@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from masthead.build import feeds, search_index, urls
+from masthead.build import feeds, urls
+from masthead.build.bodies import BodyStore
 from masthead.build.snapshot import PostView, Snapshot
 from masthead.build.theme import Theme
 
@@ -27,22 +28,29 @@ class Output:
 
 
 def _key(*parts: object) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _when(d) -> str:
+    return d.isoformat() if d else ""
 
 
 def _post_sig(p: PostView) -> tuple:
-    return (p.id, p.title, p.path, p.published, p.updated, p.excerpt, p.render_key,
-            p.tags, p.authors, p.series, p.canonical_url)
+    return (p.id, p.title, p.path, _when(p.published), _when(p.updated), p.excerpt,
+            p.render_key, tuple(t.slug + "\0" + t.name for t in p.tags), p.authors, p.series,
+            p.canonical_url)
 
 
 def _card_sig(p: PostView) -> tuple:
     """What a listing shows of a post."""
-    return (p.title, p.path, p.published, p.excerpt, p.tags)
+    return (p.title, p.path, _when(p.published), p.excerpt,
+            tuple(t.slug + "\0" + t.name for t in p.tags))
 
 
 class Planner:
-    def __init__(self, snap: Snapshot, theme: Theme):
+    def __init__(self, snap: Snapshot, theme: Theme, store: BodyStore):
         self.snap = snap
+        self.store = store
         self.site = snap.site
         self.theme = theme
         self.nav = tuple((p.title, p.path) for p in snap.pages)
@@ -52,11 +60,14 @@ class Planner:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def page(self, path: str, template: str, key: str, **context) -> None:
+    def page(self, path: str, template: str, key: str, body_of: int | None = None,
+             **context) -> None:
         name = urls.file_for(path)
-        site, theme = self.site, self.theme
+        site, theme, store = self.site, self.theme, self.store
 
         def render() -> dict[str, bytes]:
+            if body_of is not None:
+                context["body_html"] = store.get(body_of)
             return {name: theme.render(template, site=site, path=path, asset=self.asset,
                                        nav_pages=self.nav, **context)}
 
@@ -84,35 +95,31 @@ class Planner:
             self.page(post.path, "post.html",
                       _key(_post_sig(post), older and _card_sig(older),
                            newer and _card_sig(newer), tuple(_card_sig(p) for p in parts)),
-                      post=post, older=older, newer=newer, series_parts=parts)
+                      body_of=post.id, post=post, older=older, newer=newer, series_parts=parts)
         for page in snap.pages:
-            self.page(page.path, "page.html", _key(_post_sig(page)), post=page)
+            self.page(page.path, "page.html", _key(_post_sig(page)), body_of=page.id, post=page)
         self.listing("/", self.site.title, posts, is_home=True)
+        tagged: dict[str, list[PostView]] = defaultdict(list)
+        for p in posts:
+            for t in p.tags:
+                tagged[t.slug].append(p)
         for tag in snap.tags.values():
-            tagged = [p for p in posts if tag in p.tags]
-            self.listing(tag.path, f"Posts tagged “{tag.name}”", tagged, tag=tag)
-            self.feeds(tag.path, f"{self.site.title}: {tag.name}", tagged)
-        self.page("/tags/", "tags.html",
-                  _key(tuple((t, sum(1 for p in posts if t in p.tags))
-                             for t in snap.tags.values())),
-                  tags=[(t, sum(1 for p in posts if t in p.tags)) for t in snap.tags.values()])
+            self.listing(tag.path, f"Posts tagged “{tag.name}”", tagged[tag.slug], tag=tag)
+            self.feeds(tag.path, f"{self.site.title}: {tag.name}", tagged[tag.slug])
+        counts = [(t, len(tagged[t.slug])) for t in snap.tags.values()]
+        self.page("/tags/", "tags.html", _key(tuple((t.slug, t.name, n) for t, n in counts)),
+                  tags=counts)
         self.archives(posts)
         self.feeds("/", self.site.title, posts)
         self.page("/search/", "search.html", "search")
         self.page("/404.html", "404.html", _key(tuple(_card_sig(p) for p in posts[-5:])),
                   recent=list(reversed(posts[-5:])))
-        self.file("sitemap.xml", _key(tuple((p.path, p.updated, p.published)
+        self.file("sitemap.xml", _key(tuple((p.path, _when(p.updated), _when(p.published))
                                             for p in (*posts, *snap.pages)),
                                       tuple(snap.tags)), self.sitemap)
         self.file("robots.txt", "robots", lambda: (
             f"User-agent: *\nAllow: /\n\nSitemap: {self.site.absolute('/sitemap.xml')}\n"
         ).encode())
-        index_posts = (*posts, *snap.pages)
-        self.outputs.append(Output(
-            "search/meta.json",
-            _key(tuple((p.path, p.title, p.published, p.excerpt, p.render_key)
-                       for p in index_posts)),
-            lambda: search_index.build(index_posts)))
         self.redirects()
         for name, src in sorted(self.theme.static_files.items()):
             data_key = self.theme.static_version(name)
@@ -161,7 +168,7 @@ class Planner:
                           year=year, month=month, posts=newest)
             by_month = [(m, list(reversed(months[m]))) for m in sorted(months, reverse=True)]
             self.page(f"/{year:04d}/", "archive_year.html",
-                      _key(tuple((m, tuple((p.title, p.path, p.published) for p in items))
+                      _key(tuple((m, tuple((p.title, p.path, _when(p.published)) for p in items))
                                  for m, items in by_month)),
                       year=year, months=by_month)
             summary.append((year, [(m, len(months[m])) for m in sorted(months)]))
@@ -170,11 +177,12 @@ class Planner:
     def feeds(self, path: str, title: str, posts: Sequence[PostView]) -> None:
         newest = list(reversed(posts[-self.site.feed_limit :]))
         key = _key(path, title, tuple(_post_sig(p) for p in newest))
-        site = self.site
-        self.file(path.lstrip("/") + "feed.xml", key, lambda: feeds.atom(site, title, path, newest))
-        self.file(path.lstrip("/") + "rss.xml", key, lambda: feeds.rss(site, title, path, newest))
-        self.file(path.lstrip("/") + "feed.json", key,
-                  lambda: feeds.json_feed(site, title, path, newest))
+        site, store = self.site, self.store
+        ids = [p.id for p in newest]
+        for name, write in (("feed.xml", feeds.atom), ("rss.xml", feeds.rss),
+                            ("feed.json", feeds.json_feed)):
+            self.file(path.lstrip("/") + name, key,
+                      lambda write=write: write(site, title, path, newest, store.many(ids)))
 
     def sitemap(self) -> bytes:
         site = self.site
@@ -216,8 +224,8 @@ class Planner:
         self.file("_redirects", _key("redirects", body), lambda: body.encode())
 
 
-def plan(snap: Snapshot, theme: Theme) -> list[Output]:
-    outputs = Planner(snap, theme).plan()
+def plan(snap: Snapshot, theme: Theme, store: BodyStore) -> list[Output]:
+    outputs = Planner(snap, theme, store).plan()
     seen: dict[str, Output] = {}
     for o in outputs:
         if o.name in seen:

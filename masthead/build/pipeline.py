@@ -2,24 +2,28 @@
 
 A failed build leaves public/ as it was: a full build renders into a fresh directory
 and swaps it in; an incremental build renders changed files into a staging directory
-and only then moves them into place, one atomic rename per file.
+and only then moves them into place, one atomic rename per file. Large renders are
+spread over both cores (:mod:`masthead.build.parallel`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from masthead.build import bodies, snapshot
+from masthead.build import bodies, parallel, search_index, snapshot
 from masthead.build.outputs import Output, plan
 from masthead.build.state import MARKER, BuildState, new_build_id
 from masthead.build.theme import Theme
 from masthead.errors import BuildError, MastheadError
 from masthead.site import SiteDir
+
+SEARCH = "search/meta.json"
+PARALLEL_FROM = 400  # outputs; fewer render faster in one process
 
 
 @dataclass
@@ -50,36 +54,80 @@ def _describe(exc: Exception) -> str:
     return f"{where}{type(exc).__name__}: {exc}"
 
 
-def _write_all(outputs: list[Output], root: Path, progress=None) -> tuple[dict, int]:
-    """Render outputs into root; return {name: (key, files)} and the number of files."""
-    made: dict[str, tuple[str, list[str]]] = {}
-    count = 0
+_CHUNK_OUTPUTS: Sequence[Output] = ()
+_CHUNK_ROOT = Path()
+
+
+def _render_chunk(indexes: Sequence[int]) -> list[tuple[str, str, list[str]]] | str:
+    """Render some outputs into the staging root; an error comes back as its message."""
+    done = []
     dirs: set[Path] = set()
-    for out in outputs:
+    for i in indexes:
+        out = _CHUNK_OUTPUTS[i]
         try:
             files = out.render()
-        except MastheadError:
-            raise
+        except MastheadError as exc:
+            return str(exc)
         except Exception as exc:
-            raise BuildError(f"rendering /{out.name} failed: {_describe(exc)}") from exc
+            return f"rendering /{out.name} failed: {_describe(exc)}"
         for rel, data in files.items():
-            target = root / rel
+            target = _CHUNK_ROOT / rel
             if target.parent not in dirs:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 dirs.add(target.parent)
             target.write_bytes(data)
-            count += 1
-        made[out.name] = (out.key, sorted(files))
-        if progress:
-            progress(1)
-    return made, count
+        done.append((out.name, out.key, sorted(files)))
+    return done
+
+
+def _write_all(outputs: Sequence[Output], root: Path,
+               progress=None) -> dict[str, tuple[str, list[str]]]:
+    """Render outputs into root; return {name: (key, files)}."""
+    global _CHUNK_OUTPUTS, _CHUNK_ROOT
+    _CHUNK_OUTPUTS, _CHUNK_ROOT = outputs, root
+    made: dict[str, tuple[str, list[str]]] = {}
+    chunks = parallel.chunked(range(len(outputs)), 200)
+    processes = None if len(outputs) >= PARALLEL_FROM else 1
+    try:
+        for result in parallel.map_chunks(_render_chunk, chunks, processes=processes):
+            if isinstance(result, str):
+                raise BuildError(result)
+            for name, key, files in result:
+                made[name] = (key, files)
+            if progress:
+                progress(len(result))
+    finally:
+        _CHUNK_OUTPUTS = ()
+    return made
+
+
+def _search_docs(snap: snapshot.Snapshot) -> list[search_index.Doc]:
+    return [search_index.Doc(
+        p.id, search_index.doc_signature(p.render_key, p.path, p.title,
+                                         p.published.date().isoformat() if p.published else "",
+                                         p.excerpt),
+        p.path, p.title, p.published.date().isoformat() if p.published else "", p.excerpt)
+        for p in (*snap.posts, *snap.pages)]
+
+
+def _load_terms(ids) -> dict[int, str]:
+    from masthead.content.models import Post
+
+    ids = list(ids)
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 2000):
+        out.update(Post.objects.filter(id__in=ids[start : start + 2000]).values_list(
+            "id", "search_terms"))
+    return out
 
 
 def build(site: SiteDir, *, full: bool = False, progress=None) -> BuildReport:
     started = time.perf_counter()
-    n_bodies = bodies.refresh(site.root, force=full)
+    rendered_bodies = bodies.refresh(site.root, force=full)
+    snap = snapshot.load()
+    store = bodies.BodyStore(p.id for p in (*snap.posts, *snap.pages))
     theme = Theme(site.templates, site.static)
-    outputs = plan(snapshot.load(), theme)
+    outputs = plan(snap, theme, store)
     state = BuildState.load(site.state_dir, site.public)
     full = full or not state.build_id or not site.public.is_dir()
     site.state_dir.mkdir(parents=True, exist_ok=True)
@@ -87,19 +135,22 @@ def build(site: SiteDir, *, full: bool = False, progress=None) -> BuildReport:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        if full:
-            report = _full(site, outputs, staging, progress)
-        else:
-            report = _incremental(site, outputs, state, staging, progress)
+        report = _full(site, outputs, snap, staging, progress) if full else _incremental(
+            site, outputs, snap, state, staging, progress)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    report.bodies = n_bodies
+    report.bodies = len(rendered_bodies)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _full(site: SiteDir, outputs: list[Output], staging: Path, progress) -> BuildReport:
-    made, written = _write_all(outputs, staging, progress)
+def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress) -> BuildReport:
+    made = _write_all(outputs, staging, progress)
+    index = search_index.update(_search_docs(snap), None, _load_terms, full=True)
+    for rel, data in index.written.items():
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_bytes(data)
+    made[SEARCH] = ("", index.owned)
     build_id = new_build_id()
     (staging / MARKER).write_text(build_id + "\n", encoding="utf-8")
     old = site.state_dir / f"old-public-{os.getpid()}"
@@ -107,33 +158,47 @@ def _full(site: SiteDir, outputs: list[Output], staging: Path, progress) -> Buil
         os.replace(site.public, old)
     os.replace(staging, site.public)
     shutil.rmtree(old, ignore_errors=True)
-    BuildState(build_id, made).save(site.state_dir)
-    return BuildReport(True, len(outputs), len(outputs), written, 0, 0, 0.0)
+    BuildState(build_id, made, index.state).save(site.state_dir)
+    written = sum(len(files) for _, files in made.values())
+    return BuildReport(True, len(outputs) + 1, len(outputs) + 1, written, 0, 0, 0.0)
 
 
-def _incremental(site: SiteDir, outputs: list[Output], state: BuildState, staging: Path,
-                 progress) -> BuildReport:
+def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
+                 staging: Path, progress) -> BuildReport:
     changed = [o for o in outputs if state.outputs.get(o.name, ("",))[0] != o.key]
-    made, written = _write_all(changed, staging, progress)
-    wanted = {o.name for o in outputs}
-    keep_files = {f for name, (_, files) in made.items() for f in files}
+    made = _write_all(changed, staging, progress)
+    written = {f for _, files in made.values() for f in files}
+    search_state = state.search
+    index = search_index.update(_search_docs(snap), state.search, _load_terms, full=False)
+    if index is not None:
+        for rel, data in index.written.items():
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_bytes(data)
+        written |= set(index.written)
+        made[SEARCH] = ("", index.owned)
+        search_state = index.state
+    wanted = {o.name for o in outputs} | {SEARCH}
+    owned_now = {f for _, files in made.values() for f in files}
     stale: set[str] = set()
     for name, (_, files) in state.outputs.items():
         if name not in wanted or name in made:
-            stale.update(f for f in files if f not in keep_files)
+            stale.update(f for f in files if f not in owned_now)
     # Everything rendered: now move it in, file by file (each rename is atomic).
-    for rel in sorted(keep_files):
+    for rel in sorted(written):
         target = site.public / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, target)
     for rel in sorted(stale):
-        with contextlib.suppress(FileNotFoundError):
+        try:
             (site.public / rel).unlink()
+        except FileNotFoundError:
+            pass
         _prune_dirs(site.public, (site.public / rel).parent)
     new_outputs = {name: v for name, v in state.outputs.items() if name in wanted}
     new_outputs.update(made)
-    BuildState(state.build_id, new_outputs).save(site.state_dir)
-    return BuildReport(False, len(outputs), len(changed), written, len(stale), 0, 0.0)
+    BuildState(state.build_id, new_outputs, search_state).save(site.state_dir)
+    return BuildReport(False, len(outputs) + 1, len(changed) + (index is not None),
+                       len(written), len(stale), 0, 0.0)
 
 
 def _prune_dirs(public: Path, d: Path) -> None:

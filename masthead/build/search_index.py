@@ -1,15 +1,22 @@
-"""A static search index the browser queries: no server, small downloads.
+"""A static search index the browser queries: no server, small downloads, cheap updates.
 
 Like Pagefind, a reader downloads only what a query needs: a shard of terms (chosen by
-the term's first two characters) and the descriptions of the hits shown. Layout under
-public/search/::
+the term's first two characters) and the descriptions of the hits shown. Unlike
+Pagefind's CLI, an edit does not rebuild the index: documents live in *segments*, as in
+Lucene. The base segment is written by a full rebuild and never changed; later changes go
+to a small delta segment, rewritten each build, and the base copies they replace are
+listed as deleted. When the delta grows past a tenth of the site, the base is rebuilt.
 
-    meta.json                 {"version", "docs", "segments": [...], "chunk", "avglen"}
-    <segment>/t/<hex>.json    {"term": [doc, weight, doc, weight, ...]}  (hex of the prefix)
-    <segment>/d/<n>.json      [[path, title, date, excerpt], ...]  (docs n*chunk...)
+Layout under public/search/::
+
+    meta.json              {"version", "chunk", "prefix", "segments": [{"name", "first",
+                            "count"}], "deleted": [doc...], "docs": live documents}
+    <segment>/t/<hex>.json {"term": [doc, weight, doc, weight, ...]}  (hex of the prefix)
+    <segment>/d/<n>.json   [[path, title, date, excerpt], ...]  (its docs, CHUNK a file)
 
 Weights are BM25's term-frequency part against a fixed average length, so a document's
-postings do not change when other documents do; the browser adds the idf.
+postings never depend on other documents; the browser adds the idf. :class:`Reader`
+is the reference query implementation (search.js does the same in the browser).
 """
 
 from __future__ import annotations
@@ -20,17 +27,19 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from masthead.build.snapshot import PostView
 from masthead.content import markdown
 
-VERSION = 1
+VERSION = 2
 PREFIX = 2
 CHUNK = 100
 AVGLEN = 1000.0
 K1, B = 1.2, 0.75
 TITLE_BOOST = 3
+DELTA_SHARE = 0.1  # rebuild the base when the delta holds more than this share of docs
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -47,12 +56,10 @@ def terms(text: str) -> list[str]:
     return [t for t in _WORD_RE.findall(fold(text)) if len(t) <= 40]
 
 
-def document_terms(post: PostView) -> Counter[str]:
-    body = post.body_html.split('<section id="bibliography"', 1)[0]
-    counts = Counter(terms(markdown.plain_text(body)))
-    for t in terms(post.title):
-        counts[t] += TITLE_BOOST
-    return counts
+def body_terms(body_html: str) -> str:
+    """A body's term counts, stored with the post: "term:count term:count ..."."""
+    body = body_html.split('<section id="bibliography"', 1)[0]
+    return " ".join(f"{t}:{n}" for t, n in Counter(terms(markdown.plain_text(body))).items())
 
 
 def weight(tf: int, length: int) -> int:
@@ -63,35 +70,164 @@ def shard_name(term: str) -> str:
     return term[:PREFIX].encode("utf-8").hex()
 
 
-def build(posts: Sequence[PostView]) -> dict[str, bytes]:
-    """Every file of the index, keyed by path relative to public/."""
+@dataclass(frozen=True)
+class Doc:
+    post_id: int
+    signature: str  # changes when anything indexed or shown changes
+    path: str
+    title: str
+    date: str
+    excerpt: str
+
+
+def doc_signature(render_key: str, path: str, title: str, date: str, excerpt: str) -> str:
+    return hashlib.sha256(f"{render_key}\0{path}\0{title}\0{date}\0{excerpt}".encode()
+                          ).hexdigest()[:20]
+
+
+def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str]) -> tuple[str, dict]:
+    """Write one segment's files; return its name and {relative path: bytes}."""
     shards: dict[str, dict[str, list[int]]] = {}
-    docs = []
-    for n, post in enumerate(posts):
-        counts = document_terms(post)
+    for n, doc in enumerate(docs, first):
+        counts: dict[str, int] = {}
+        for item in stored.get(doc.post_id, "").split():
+            t, _, c = item.rpartition(":")
+            counts[t] = int(c)
+        for t in terms(doc.title):
+            counts[t] = counts.get(t, 0) + TITLE_BOOST
         length = sum(counts.values())
         for term, tf in counts.items():
-            shard = shards.setdefault(shard_name(term), {})
-            shard.setdefault(term, []).extend((n, weight(tf, length)))
-        docs.append([post.path, post.title,
-                     post.published.date().isoformat() if post.published else "", post.excerpt])
-    digest = hashlib.sha256()
+            shard = shards.get(term[:PREFIX])
+            if shard is None:
+                shard = shards[term[:PREFIX]] = {}
+            postings = shard.get(term)
+            if postings is None:
+                postings = shard[term] = []
+            postings += (n, weight(tf, length))
     files: dict[str, bytes] = {}
-    seg_files: dict[str, bytes] = {}
-    for name, shard in sorted(shards.items()):
-        data = json.dumps(shard, ensure_ascii=False, separators=(",", ":")).encode()
-        seg_files[f"t/{name}.json"] = data
+    for prefix, shard in shards.items():
+        files[f"t/{shard_name(prefix)}.json"] = json.dumps(
+            shard, ensure_ascii=False, separators=(",", ":")).encode()
     for c in range(math.ceil(len(docs) / CHUNK)):
-        data = json.dumps(docs[c * CHUNK : (c + 1) * CHUNK], ensure_ascii=False,
-                          separators=(",", ":")).encode()
-        seg_files[f"d/{c}.json"] = data
-    for rel, data in sorted(seg_files.items()):
-        digest.update(rel.encode() + b"\0" + data)
-    segment = "s" + digest.hexdigest()[:12]
-    for rel, data in seg_files.items():
-        files[f"search/{segment}/{rel}"] = data
-    files["search/meta.json"] = json.dumps({
-        "version": VERSION, "docs": len(docs), "segments": [segment], "chunk": CHUNK,
-        "prefix": PREFIX, "avglen": AVGLEN,
-    }).encode()
-    return files
+        files[f"d/{c}.json"] = json.dumps(
+            [[d.path, d.title, d.date, d.excerpt] for d in docs[c * CHUNK : (c + 1) * CHUNK]],
+            ensure_ascii=False, separators=(",", ":")).encode()
+    digest = hashlib.sha256()
+    for rel in sorted(files):
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
+    return "s" + digest.hexdigest()[:12], files
+
+
+@dataclass
+class Update:
+    written: dict[str, bytes]  # files to write, relative to public/
+    owned: list[str]  # every file the index now consists of
+    state: dict  # remembered for the next build
+
+
+def update(docs: Sequence[Doc], previous: dict | None,
+           load_terms: Callable[[Iterable[int]], dict[int, str]], *, full: bool) -> Update | None:
+    """The index for these documents, reusing the previous base where it can.
+
+    Returns None when nothing changed since ``previous``.
+    """
+    previous = previous if previous and previous.get("version") == VERSION else None
+    if full or previous is None:
+        return _rebuild(docs, load_terms)
+    base = {pid: (n, sig) for n, (pid, sig) in enumerate(previous["base_docs"])}
+    deleted: set[int] = set()
+    delta: list[Doc] = []
+    seen: set[int] = set()
+    for doc in docs:
+        seen.add(doc.post_id)
+        if doc.post_id in base:
+            n, sig = base[doc.post_id]
+            if sig == doc.signature:
+                continue
+            deleted.add(n)
+        delta.append(doc)
+    deleted |= {n for pid, (n, _) in base.items() if pid not in seen}
+    if len(delta) > max(200, DELTA_SHARE * len(docs)) or len(deleted) > len(base) / 4:
+        return _rebuild(docs, load_terms)
+    delta_docs = [[d.post_id, d.signature] for d in delta]
+    if delta_docs == previous["delta_docs"] and sorted(deleted) == previous["deleted"]:
+        return None
+    first = len(previous["base_docs"])
+    written: dict[str, bytes] = {}
+    segments = [{"name": previous["base"], "first": 0, "count": first}]
+    owned = list(previous["base_files"])
+    delta_name = None
+    if delta:
+        delta_name, files = _segment(delta, first, load_terms(d.post_id for d in delta))
+        segments.append({"name": delta_name, "first": first, "count": len(delta)})
+        for rel, data in files.items():
+            written[f"search/{delta_name}/{rel}"] = data
+    written["search/meta.json"] = _meta(segments, sorted(deleted), len(docs))
+    owned = sorted({*owned, *written})
+    state = dict(previous, delta=delta_name, delta_docs=delta_docs, deleted=sorted(deleted))
+    return Update(written, owned, state)
+
+
+def _rebuild(docs: Sequence[Doc], load_terms) -> Update:
+    name, files = _segment(docs, 0, load_terms(d.post_id for d in docs))
+    written = {f"search/{name}/{rel}": data for rel, data in files.items()}
+    base_files = sorted(written)
+    written["search/meta.json"] = _meta([{"name": name, "first": 0, "count": len(docs)}], [],
+                                        len(docs))
+    state = {"version": VERSION, "base": name, "base_files": base_files,
+             "base_docs": [[d.post_id, d.signature] for d in docs],
+             "delta": None, "delta_docs": [], "deleted": []}
+    return Update(written, sorted(written), state)
+
+
+def _meta(segments: list[dict], deleted: list[int], live: int) -> bytes:
+    return json.dumps({"version": VERSION, "chunk": CHUNK, "prefix": PREFIX,
+                       "segments": segments, "deleted": deleted, "docs": live},
+                      separators=(",", ":")).encode()
+
+
+class Reader:
+    """Query a built index from disk, exactly as search.js does in the browser."""
+
+    def __init__(self, public: Path):
+        self.root = public / "search"
+        self.meta = json.loads((self.root / "meta.json").read_text())
+        self.deleted = set(self.meta["deleted"])
+
+    def _json(self, rel: str):
+        path = self.root / rel
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def postings(self, term: str, is_prefix: bool) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for seg in self.meta["segments"]:
+            shard = self._json(f"{seg['name']}/t/{shard_name(term)}.json") or {}
+            for t, flat in shard.items():
+                if t == term or (is_prefix and len(term) >= 2 and t.startswith(term)):
+                    factor = 1 if t == term else 0.6
+                    for i in range(0, len(flat), 2):
+                        if flat[i] not in self.deleted:
+                            out[flat[i]] = max(out.get(flat[i], 0), flat[i + 1] * factor)
+        return out
+
+    def search(self, query: str, limit: int = 20) -> list[str]:
+        words = terms(query)
+        scores: dict[int, float] = {}
+        hits: Counter[int] = Counter()
+        n = self.meta["docs"]
+        for i, word in enumerate(words):
+            p = self.postings(word, i == len(words) - 1)
+            idf = math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
+            for doc, w in p.items():
+                scores[doc] = scores.get(doc, 0) + idf * w / 100
+                hits[doc] += 1
+        ranked = sorted(scores.items(), key=lambda e: (-round(e[1], 9), e[0]))
+        every = [e for e in ranked if hits[e[0]] == len(words)]
+        return [self.describe(doc)[0] for doc, _ in (every or ranked)[:limit]]
+
+    def describe(self, doc: int) -> list:
+        for seg in self.meta["segments"]:
+            if seg["first"] <= doc < seg["first"] + seg["count"]:
+                k = doc - seg["first"]
+                return self._json(f"{seg['name']}/d/{k // CHUNK}.json")[k % CHUNK]
+        raise KeyError(doc)

@@ -7,6 +7,7 @@ the planner compute each output's key from exactly the values its template reads
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from masthead.content import markdown
 
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
 EXCERPT_CHARS = 280
+_NOTE_REF_RE = re.compile(r'<a href="#fn-[^"]*" class="footnote-ref"[^>]*><sup>[^<]*</sup></a>')
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,7 @@ class PostView:
     published: dt.datetime | None  # in the site's time zone
     updated: dt.datetime | None
     excerpt: str  # plain text
-    body_html: str
-    render_key: str
+    render_key: str  # changes when the rendered body does (bodies live in a BodyStore)
     tags: tuple[TagView, ...]
     authors: tuple[str, ...]
     series: str
@@ -94,6 +95,7 @@ def excerpt_of(explicit: str, body_html: str) -> str:
         # The first paragraphs, not headings, notes or the bibliography.
         main = body_html.split('<section id="bibliography"', 1)[0].split(
             '<section id="footnotes"', 1)[0]
+        main = _NOTE_REF_RE.sub("", main)
         paras = [markdown.plain_text(p) for p in main.split("<p>")[1:4]]
         text = " ".join(" ".join(p.split()) for p in paras)
         text = "".join(c for c in text if not ("\u2070" <= c <= "\u209f"))
@@ -140,7 +142,7 @@ def load(now: dt.datetime | None = None) -> Snapshot:
         Post.objects.filter(status=Post.PUBLISHED)
         .order_by("published_at", "id")
         .values("id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
-                "body_html", "render_key", "series", "canonical_url")
+                "auto_excerpt", "render_key", "series", "canonical_url")
     )
     ids = [r["id"] for r in rows]
     tags_of: dict[int, list[TagView]] = {}
@@ -171,8 +173,8 @@ def load(now: dt.datetime | None = None) -> Snapshot:
             id=r["id"], kind=r["kind"], slug=r["slug"], title=r["title"], path=path,
             published=published,
             updated=r["updated_at"].astimezone(tz) if r["updated_at"] else None,
-            excerpt=excerpt_of(r["excerpt"], r["body_html"]),
-            body_html=r["body_html"], render_key=r["render_key"],
+            excerpt=excerpt_of(r["excerpt"], "") if r["excerpt"] else r["auto_excerpt"],
+            render_key=r["render_key"],
             tags=tuple(tags_of.get(r["id"], ())),
             authors=tuple(authors_of.get(r["id"], ())) or ((site.author,) if site.author else ()),
             series=r["series"], canonical_url=r["canonical_url"],

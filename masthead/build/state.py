@@ -19,6 +19,7 @@ MARKER = ".masthead-build"
 class BuildState:
     build_id: str = ""
     outputs: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    search: dict | None = None  # the search index's segments (see search_index.update)
 
     @classmethod
     def load(cls, state_dir: Path, public: Path) -> BuildState:
@@ -31,13 +32,15 @@ class BuildState:
         if data.get("build_id") != marker:
             return cls()
         return cls(build_id=marker,
-                   outputs={k: (v[0], v[1]) for k, v in data.get("outputs", {}).items()})
+                   outputs={k: (v[0], v[1]) for k, v in data.get("outputs", {}).items()},
+                   search=data.get("search"))
 
     def save(self, state_dir: Path) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
         tmp = state_dir / f"build.json.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({"build_id": self.build_id, "outputs": self.outputs},
-                                  separators=(",", ":")), encoding="utf-8")
+        tmp.write_text(json.dumps({"build_id": self.build_id, "outputs": self.outputs,
+                                   "search": self.search}, separators=(",", ":")),
+                       encoding="utf-8")
         os.replace(tmp, state_dir / "build.json")
 
 

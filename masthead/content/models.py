@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 
 
@@ -67,9 +69,16 @@ class Post(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
-    # Rendered body (Markdown, citations, bibliography), valid while render_key matches.
+    # Derived from body on every save, so a build never has to read every body to know
+    # what changed: its hash, and the citation keys it mentions.
+    body_hash = models.CharField(max_length=64, blank=True, default="")
+    cited_keys = models.JSONField(default=list, blank=True)
+    # Rendered body (Markdown, citations, bibliography), valid while render_key matches,
+    # and what the build derives from it: the opening words, the search terms.
     body_html = models.TextField(blank=True, default="")
     render_key = models.CharField(max_length=64, blank=True, default="")
+    auto_excerpt = models.TextField(blank=True, default="")
+    search_terms = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [
@@ -79,6 +88,25 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.slug}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.derive_from_body()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_hash", "cited_keys"}
+        super().save(*args, **kwargs)
+
+    def derive_from_body(self) -> None:
+        from masthead.content.citations import cited_keys
+
+        digest = body_digest(self.body)
+        if digest != self.body_hash:
+            self.body_hash = digest
+            self.cited_keys = sorted(cited_keys(self.body))
+
+
+def body_digest(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class PostTag(models.Model):

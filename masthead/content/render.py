@@ -45,15 +45,19 @@ class RenderContext:
     workers: int = 1
 
 
-def render_key(text: str, ctx: RenderContext) -> str:
-    """Changes whenever the rendered HTML could change."""
+def source_fingerprints(ctx: RenderContext) -> dict[str, str]:
+    return {key: hashlib.sha256(json.dumps(csl, sort_keys=True).encode()).hexdigest()[:16]
+            for key, csl in ctx.sources.items()}
+
+
+def render_key(body_hash: str, cited: list[str], ctx: RenderContext,
+               sources: Mapping[str, str]) -> str:
+    """Changes whenever the rendered HTML could change: the body (by its hash), the
+    sources it cites (by theirs, see :func:`source_fingerprints`), style, language."""
     h = hashlib.sha256()
-    h.update(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}\0".encode())
-    h.update(text.encode())
-    for key in sorted(citations.cited_keys(text)):
-        if key in ctx.sources:
-            h.update(b"\0" + key.encode() + b"\0")
-            h.update(json.dumps(ctx.sources[key], sort_keys=True).encode())
+    h.update(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}\0{body_hash}".encode())
+    for key in cited:
+        h.update(f"\0{key}:{sources.get(key, '')}".encode())
     return h.hexdigest()
 
 

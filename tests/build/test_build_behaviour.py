@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from masthead.build.search_index import Reader
 from tests.conftest import run_masthead
 
 
-def tree(public: Path) -> dict[str, bytes]:
+def tree(public: Path, *, search: bool = True) -> dict[str, bytes]:
     return {p.relative_to(public).as_posix(): p.read_bytes() for p in sorted(public.rglob("*"))
-            if p.is_file() and p.name != ".masthead-build"}
+            if p.is_file() and p.name != ".masthead-build"
+            and (search or not p.relative_to(public).as_posix().startswith("search/"))}
+
+
+QUERIES = ["rivers", "body", "note", "p2", "new body", "riv", "zzz"]
+
+
+def search_results(public: Path) -> dict[str, set[str]]:
+    reader = Reader(public)
+    return {q: set(reader.search(q, limit=1000)) for q in QUERIES}
 
 
 def post(folder: Path, slug: str, date: str, body: str, tags: str = "[one]") -> None:
@@ -43,10 +54,16 @@ def test_an_incremental_build_rewrites_only_what_changed_and_equals_a_full_build
     assert "1 posts re-rendered" in edit.stdout
     assert untouched.stat().st_mtime_ns == before
     assert "rivers" in (site / "public/2024/03/p2/index.html").read_text()
-    incremental = tree(site / "public")
+    # The search index took the edit as a small delta segment, not a rebuild.
+    meta = json.loads((site / "public/search/meta.json").read_text())
+    assert len(meta["segments"]) == 2 and len(meta["deleted"]) == 1
+    incremental = tree(site / "public", search=False)
+    found = search_results(site / "public")
+    assert found["rivers"] == {"/2024/03/p2/"} and "/2024/03/p2/" not in found["note"]
 
     run_masthead("build", "--full", site=site)
-    assert tree(site / "public") == incremental
+    assert tree(site / "public", search=False) == incremental
+    assert search_results(site / "public") == found
 
 
 def test_adding_a_post_leaves_full_listing_pages_untouched(site, tmp_path):

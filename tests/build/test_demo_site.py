@@ -11,6 +11,8 @@ import feedparser
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from masthead.build.search_index import Reader
+
 PUBLIC_POSTS = 12
 
 
@@ -180,10 +182,11 @@ def test_no_request_goes_to_a_third_party(public):
 
 def test_search_index_covers_every_post_and_page(public):
     meta = json.loads((public / "search/meta.json").read_text())
-    assert meta["docs"] == PUBLIC_POSTS + 1
-    segment = meta["segments"][0]
+    assert meta["docs"] == PUBLIC_POSTS + 1 and meta["deleted"] == []
+    segment = meta["segments"][0]["name"]
     shard = json.loads((public / f"search/{segment}/t/{b'wi'.hex()}.json").read_text())
     assert "windowpane" in shard
     docs = json.loads((public / f"search/{segment}/d/0.json").read_text())
     hit = docs[shard["windowpane"][0]]
     assert hit[0] == "/2025/10/orwell-and-the-windowpane/"
+    assert Reader(public).search("windowp")[0] == "/2025/10/orwell-and-the-windowpane/"

@@ -13,7 +13,7 @@
 
   function fetchJSON(url) {
     if (!cache.has(url)) {
-      cache.set(url, fetch(url).then(function (r) {
+      cache.set(url, fetch(url, url.endsWith("meta.json") ? {cache: "no-cache"} : {}).then(function (r) {
         if (r.status === 404) return null;
         if (!r.ok) throw new Error(url + ": " + r.status);
         return r.json();
@@ -33,17 +33,21 @@
     }).join("");
   }
   async function postings(term, isPrefix) {
-    // All segments' postings for a term (or, for the last word typed, its completions).
+    // All segments' postings for a term (or, for the last word typed, its completions),
+    // leaving out documents a later segment replaced.
     const out = new Map();
     if (term.length < 1) return out;
+    const deleted = new Set(meta.deleted);
+    const name = hex(Array.from(term).slice(0, meta.prefix).join(""));
     for (const seg of meta.segments) {
-      const shard = await fetchJSON(base + seg + "/t/" + hex(Array.from(term).slice(0, meta.prefix).join("")) + ".json");
+      const shard = await fetchJSON(base + seg.name + "/t/" + name + ".json");
       if (!shard) continue;
       for (const [t, list] of Object.entries(shard)) {
         if (t === term || (isPrefix && t.startsWith(term) && term.length >= 2)) {
-          const exact = t === term ? 1 : 0.6;
+          const factor = t === term ? 1 : 0.6;
           for (let i = 0; i < list.length; i += 2) {
-            out.set(list[i], Math.max(out.get(list[i]) || 0, list[i + 1] * exact));
+            if (deleted.has(list[i])) continue;
+            out.set(list[i], Math.max(out.get(list[i]) || 0, list[i + 1] * factor));
           }
         }
       }
@@ -72,10 +76,12 @@
     return ranked.slice(0, 20);
   }
   async function describe(doc) {
-    const chunk = Math.floor(doc / meta.chunk);
     for (const seg of meta.segments) {
-      const docs = await fetchJSON(base + seg + "/d/" + chunk + ".json");
-      if (docs && docs[doc - chunk * meta.chunk]) return docs[doc - chunk * meta.chunk];
+      if (doc >= seg.first && doc < seg.first + seg.count) {
+        const k = doc - seg.first;
+        const docs = await fetchJSON(base + seg.name + "/d/" + Math.floor(k / meta.chunk) + ".json");
+        return docs ? docs[k % meta.chunk] : null;
+      }
     }
     return null;
   }
