@@ -189,10 +189,7 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, target)
     for rel in sorted(stale):
-        try:
-            (site.public / rel).unlink()
-        except FileNotFoundError:
-            pass
+        (site.public / rel).unlink(missing_ok=True)
         _prune_dirs(site.public, (site.public / rel).parent)
     new_outputs = {name: v for name, v in state.outputs.items() if name in wanted}
     new_outputs.update(made)
