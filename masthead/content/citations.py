@@ -145,6 +145,8 @@ class Style:
     numbered: bool  # uses citation-number: posts cannot share a citeproc run
     positional: bool  # renders repeats differently (subsequent, ibid)
     fingerprint: str
+    names_globally: bool = False  # disambiguates names across years (all-names rules)
+    substitutes_authors: bool = False  # bibliography: "———" for a repeated author
 
 
 @cache
@@ -177,7 +179,10 @@ def resolve_style(name: str, site_root: Path | None = None) -> Style:
             positional = "position=" in text or is_note
             digest = hashlib.sha256(text.encode()).hexdigest()[:16]
             return Style(name, path, is_note=is_note, numbered=numbered, positional=positional,
-                         fingerprint=digest)
+                         fingerprint=digest,
+                         names_globally=bool(re.search(
+                             r'givenname-disambiguation-rule="(all-names|primary-name)', text)),
+                         substitutes_authors="subsequent-author-substitute" in text)
     raise CitationError(
         f"unknown citation style '{name}': use a CSL style id such as chicago-author-date, "
         "apa, modern-language-association or ieee, or the path of a .csl file in the site",
@@ -188,17 +193,22 @@ def resolve_style(name: str, site_root: Path | None = None) -> Style:
 # --------------------------------------------------------------------------- batching
 
 
-def _conflict_tokens(csl: Mapping) -> set[str]:
-    """What could make two sources' citations ambiguous: their names, else the title."""
+def _conflict_tokens(csl: Mapping, with_year: bool = True) -> set[str]:
+    """What could make two sources' citations ambiguous: a name (with the year, unless
+    the style disambiguates names across years), or without names, the title."""
+    year = ""
+    if with_year:
+        parts = (csl.get("issued") or {}).get("date-parts") or [[]]
+        year = "|" + str(parts[0][0] if parts and parts[0] else "nd")
     tokens = set()
     for role in ("author", "editor", "translator", "container-author", "collection-editor"):
         for person in csl.get(role) or ():
             if isinstance(person, dict):
                 name = person.get("family") or person.get("literal") or ""
                 if name:
-                    tokens.add("n:" + str(name).casefold())
+                    tokens.add("n:" + str(name).casefold() + year)
     if not tokens:
-        tokens.add("t:" + str(csl.get("title", csl.get("id", ""))).casefold())
+        tokens.add("t:" + str(csl.get("title", csl.get("id", ""))).casefold() + year)
     return tokens
 
 
@@ -208,6 +218,7 @@ def plan_batches(
     *,
     numbered: bool,
     positional: bool = True,
+    with_year: bool = True,
     max_batch: int = 400,
     open_batches: int = 32,
 ) -> list[list[int]]:
@@ -225,7 +236,7 @@ def plan_batches(
         for key in {k for c in clusters for k in c.keys}:
             tokens = token_cache.get(key)
             if tokens is None:
-                tokens = token_cache[key] = _conflict_tokens(sources[key])
+                tokens = token_cache[key] = _conflict_tokens(sources[key], with_year)
             for t in tokens:
                 by_token.setdefault(t, set()).add(key)
             if positional:
@@ -371,7 +382,14 @@ def format_citations(
 ) -> list[Formatted | None]:
     """Format every document's clusters; ``None`` for documents that cite nothing."""
     results: list[Formatted | None] = [None] * len(docs)
-    batches = plan_batches(docs, sources, numbered=style.numbered, positional=style.positional)
+    docs = list(docs)
+    fast = _fast_path(docs, sources, style, language)
+    if fast is not None:
+        for i, formatted in fast.items():
+            results[i] = formatted
+            docs[i] = []
+    batches = plan_batches(docs, sources, numbered=style.numbered, positional=style.positional,
+                           with_year=not style.names_globally)
     if not batches:
         return results
     used_keys = sorted({k for d in docs for c in d for k in c.keys})
@@ -421,6 +439,83 @@ def format_citations(
             )
             pos += n_c
     return results
+
+
+_SIMPLE_LOCATOR_RE = re.compile(r"^\[@(" + _KEY + r"), (p\. ?)?(\d{1,6})\]$")
+_PLACEHOLDER = "999999"
+
+
+def _fast_path(docs: list[list[Cluster]], sources: Mapping[str, Mapping], style: Style,
+               language: str) -> dict[int, Formatted] | None:
+    """Format the citations of posts whose sources cannot collide with any other source.
+
+    A *clean* source shares no name-and-year token with any other source in the library,
+    so no citation of it is ever disambiguated; in a style without position-dependent
+    output, its clusters render the same wherever they stand, and so does its
+    bibliography entry. One Pandoc run then renders every distinct cluster of the posts
+    that cite only clean sources, a locator template per source (``[@key, p. 999999]``:
+    a page number is then substituted), and all their bibliography entries, in the
+    style's order. Other posts take the batched path.
+    """
+    if style.numbered or style.positional or style.is_note or style.substitutes_authors:
+        return None
+    owners: dict[str, set[str]] = {}
+    for key, csl in sources.items():
+        for token in _conflict_tokens(csl, not style.names_globally):
+            owners.setdefault(token, set()).add(key)
+    unclean = {k for keys in owners.values() if len(keys) > 1 for k in keys}
+    eligible = [i for i, d in enumerate(docs)
+                if d and not any(k in unclean for c in d for k in c.keys)]
+    if len(eligible) < 2:
+        return None
+    texts: dict[str, int] = {}  # distinct cluster text -> position in the Pandoc document
+    templates: dict[str, int] = {}  # key -> position of its locator template
+    for i in eligible:
+        for c in docs[i]:
+            raw = " ".join(c.raw.split())
+            simple = _SIMPLE_LOCATOR_RE.match(raw)
+            if simple:
+                templates.setdefault(simple.group(1).strip("{}"), len(texts) + len(templates))
+            elif raw not in texts:
+                texts[raw] = len(texts) + len(templates)
+    # One document: every distinct cluster and template, in one batch.
+    clusters = [None] * (len(texts) + len(templates))
+    for raw, n in texts.items():
+        clusters[n] = Cluster(raw=raw, keys=[], line=0)
+    for key, n in templates.items():
+        clusters[n] = Cluster(raw=f"[@{key}, p. {_PLACEHOLDER}]", keys=[key], line=0)
+    used = sorted({k for i in eligible for c in docs[i] for k in c.keys})
+    with tempfile.TemporaryDirectory(prefix="masthead-cite-") as tmp:
+        bib = Path(tmp) / "bibliography.json"
+        bib.write_text(json.dumps([dict(sources[k], id=k) for k in used]), encoding="utf-8")
+        # Cite every source once more so each has its bibliography entry.
+        extra = Cluster(raw="[" + "; ".join(f"@{k}" for k in used) + "]", keys=used, line=0)
+        got = _run_pandoc(_pandoc_input([[0]], [[*clusters, extra]], style, language), bib)
+    rendered, entries, refs_class = got[0]["clusters"], got[0]["entries"], got[0]["refs_class"]
+    rendered += [None] * (len(clusters) + 1 - len(rendered))
+    template_html = {}
+    for key, n in templates.items():
+        html = rendered[n]
+        if html is None or html.count(_PLACEHOLDER) != 1:
+            return None  # the style does something unusual with locators: no shortcut
+        template_html[key] = html
+    out: dict[int, Formatted] = {}
+    for i in eligible:
+        htmls: list[str | None] = []
+        for c in docs[i]:
+            raw = " ".join(c.raw.split())
+            simple = _SIMPLE_LOCATOR_RE.match(raw)
+            if simple:
+                html = template_html[simple.group(1).strip("{}")].replace(
+                    _PLACEHOLDER, simple.group(3))
+            else:
+                html = rendered[texts[raw]]
+            htmls.append(html)
+        keys = {k for c in docs[i] for k in c.keys}
+        out[i] = Formatted(clusters=htmls, notes=[False] * len(htmls),
+                           entries=[(k, h) for k, h in entries if k in keys],
+                           refs_class=refs_class)
+    return out
 
 
 def load_csl_json(items: Iterable[Mapping]) -> dict[str, dict]:
