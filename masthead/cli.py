@@ -161,14 +161,18 @@ def export_markdown(site: SiteOption, folder: Path) -> None:
 
 @cli.command()
 @click.option("--full", is_flag=True, help="Rebuild everything, not only what changed.")
+@click.option("--timings", is_flag=True, help="Also print how long each phase took.")
 @click.pass_obj
-def build(site: SiteOption, full: bool) -> None:
+def build(site: SiteOption, full: bool, timings: bool) -> None:
     """Render the website into public/ (only what changed, unless --full)."""
     report = _run_build(site.open(), full=full)
     kind = "Full build" if report.full else "Incremental build"
     out.print(f"{kind}: {report.rendered} of {report.outputs} outputs rendered "
               f"({report.written} files written, {report.removed} removed, "
               f"{report.bodies} posts re-rendered) in {report.seconds:.2f} s.")
+    if timings:
+        for phase, seconds in report.phases.items():
+            out.print(f"  {phase:<30} {seconds:6.2f} s")
 
 
 def _run_build(site, *, full: bool):

@@ -30,6 +30,8 @@ def django_databases(db: DatabaseConfig) -> dict:
                     # WAL lets the server read while a build or import writes.
                     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                     "transaction_mode": "IMMEDIATE",
+                    # Build workers write in turn: wait for the lock, do not fail.
+                    "timeout": 60,
                 },
             }
         }

@@ -24,7 +24,7 @@ from masthead.content.render import (
     source_fingerprints,
 )
 
-CHUNK = 500  # posts rendered per task: bounds memory on very large sites
+CHUNK = 2500  # most posts rendered by one task: bounds memory on very large sites
 PARALLEL_FROM = 200
 
 
@@ -42,8 +42,6 @@ def context_for(site, site_root: Path | None = None) -> RenderContext:
 
 def refresh(site_root: Path | None = None, *, force: bool = False, progress=None) -> list[int]:
     """Render every stale body of a published post or page; return their ids."""
-    from django.db import transaction
-
     from masthead.build import parallel
     from masthead.content.models import Post, Site
 
@@ -58,29 +56,33 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
             stale.append((pid, key))
     if not stale:
         return []
-    # Large renders: one process per core, each with its own Pandoc.
+    # Large renders: one process per core, each with its own Pandoc, in as few chunks
+    # as memory allows (each chunk formats its citations in one or a few Pandoc runs);
+    # each worker stores what it rendered, so writing overlaps with rendering.
     many = len(stale) >= PARALLEL_FROM
     task_ctx = replace(ctx, workers=1) if many else ctx
-    chunks = parallel.chunked(stale, CHUNK if many else len(stale))
-    results = parallel.map_chunks(lambda part: _render_chunk(part, task_ctx), chunks,
-                                  processes=None if many else 1)
-    for updates in results:
-        if isinstance(updates, str):
+    if many:
+        n = parallel.workers()
+        chunks = n * -(-len(stale) // (n * CHUNK))
+        size = -(-len(stale) // chunks)
+    else:
+        size = len(stale)
+    results = parallel.map_chunks(lambda part: _render_chunk(part, task_ctx),
+                                  parallel.chunked(stale, size), processes=None if many else 1)
+    for done in results:
+        if isinstance(done, str):
             from masthead.errors import MastheadError
 
-            raise MastheadError(updates)
-        with transaction.atomic():
-            Post.objects.bulk_update(
-                [Post(id=pid, render_key=key, body_html=html, auto_excerpt=excerpt,
-                      search_terms=terms) for pid, key, html, excerpt, terms in updates],
-                ["body_html", "render_key", "auto_excerpt", "search_terms"], batch_size=500)
+            raise MastheadError(done)
         if progress:
-            progress(len(updates))
+            progress(done)
     return [pid for pid, _ in stale]
 
 
-def _render_chunk(part, ctx: RenderContext) -> list[tuple] | str:
-    """Render some posts (in a worker); an error comes back as its message."""
+def _render_chunk(part, ctx: RenderContext) -> int | str:
+    """Render and store some posts (in a worker); an error comes back as its message."""
+    from django.db import connection, transaction
+
     from masthead.content.models import Post
     from masthead.errors import MastheadError
 
@@ -91,8 +93,14 @@ def _render_chunk(part, ctx: RenderContext) -> list[tuple] | str:
             [BodySource(f"{kind} '{slug}'", body) for _, slug, kind, body in rows], ctx)
     except MastheadError as exc:
         return str(exc)
-    return [(pid, keys[pid], h, excerpt_of("", h), search_index.body_terms(h))
-            for (pid, *_), h in zip(rows, html, strict=True)]
+    updates = [(keys[pid], h, excerpt_of("", h), search_index.body_terms(h), pid)
+               for (pid, *_), h in zip(rows, html, strict=True)]
+    # Plain UPDATEs: Django's bulk_update builds CASE expressions, slow for big text.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Post._meta.db_table} SET render_key = %s, body_html = %s, "
+            "auto_excerpt = %s, search_terms = %s WHERE id = %s", updates)
+    return len(updates)
 
 
 class BodyStore:

@@ -34,9 +34,12 @@ def map_chunks(task: Callable[[Any], Any], chunks: Sequence[Any], *,
         for chunk in chunks:
             yield task(chunk)
         return
-    from django.db import connections
+    from django.conf import settings
 
-    connections.close_all()
+    if settings.configured:
+        from django.db import connections
+
+        connections.close_all()
     _TASK = task
     ctx = multiprocessing.get_context("fork")
     try:

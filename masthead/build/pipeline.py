@@ -12,7 +12,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from masthead.build import bodies, parallel, search_index, snapshot
@@ -35,6 +35,7 @@ class BuildReport:
     removed: int
     bodies: int
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def _describe(exc: Exception) -> str:
@@ -121,52 +122,87 @@ def _load_terms(ids) -> dict[int, str]:
     return out
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self.last
+        self.last = now
+
+
 def build(site: SiteDir, *, full: bool = False, progress=None) -> BuildReport:
+    """Build the site; one build at a time per site (a second one waits for the first)."""
+    import fcntl
+
+    site.state_dir.mkdir(parents=True, exist_ok=True)
+    with open(site.state_dir / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for leftover in site.state_dir.glob("old-public-*"):
+            _discard(leftover)
+        return _build(site, full=full, progress=progress)
+
+
+def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     started = time.perf_counter()
+    clock = _Clock()
     rendered_bodies = bodies.refresh(site.root, force=full)
+    clock("bodies (Markdown, citations)")
     snap = snapshot.load()
     store = bodies.BodyStore(p.id for p in (*snap.posts, *snap.pages))
     theme = Theme(site.templates, site.static)
+    clock("snapshot")
     outputs = plan(snap, theme, store)
+    clock("plan")
     state = BuildState.load(site.state_dir, site.public)
     full = full or not state.build_id or not site.public.is_dir()
     site.state_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in site.state_dir.glob("staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = site.state_dir / f"staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        report = _full(site, outputs, snap, staging, progress) if full else _incremental(
-            site, outputs, snap, state, staging, progress)
+        report = _full(site, outputs, snap, staging, progress, clock) if full else _incremental(
+            site, outputs, snap, state, staging, progress, clock)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    clock("swap in")
+    report.phases = clock.phases
     report.bodies = len(rendered_bodies)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress) -> BuildReport:
+def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
+          clock) -> BuildReport:
     made = _write_all(outputs, staging, progress)
+    clock("pages")
     index = search_index.update(_search_docs(snap), None, _load_terms, full=True)
     for rel, data in index.written.items():
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         (staging / rel).write_bytes(data)
     made[SEARCH] = ("", index.owned)
+    clock("search index")
     build_id = new_build_id()
     (staging / MARKER).write_text(build_id + "\n", encoding="utf-8")
     old = site.state_dir / f"old-public-{os.getpid()}"
     if site.public.exists():
         os.replace(site.public, old)
     os.replace(staging, site.public)
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(old)
     BuildState(build_id, made, index.state).save(site.state_dir)
     written = sum(len(files) for _, files in made.values())
     return BuildReport(True, len(outputs) + 1, len(outputs) + 1, written, 0, 0, 0.0)
 
 
 def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
-                 staging: Path, progress) -> BuildReport:
+                 staging: Path, progress, clock) -> BuildReport:
     changed = [o for o in outputs if state.outputs.get(o.name, ("",))[0] != o.key]
     made = _write_all(changed, staging, progress)
+    clock("pages")
     written = {f for _, files in made.values() for f in files}
     search_state = state.search
     index = search_index.update(_search_docs(snap), state.search, _load_terms, full=False)
@@ -177,6 +213,7 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
         written |= set(index.written)
         made[SEARCH] = ("", index.owned)
         search_state = index.state
+    clock("search index")
     wanted = {o.name for o in outputs} | {SEARCH}
     owned_now = {f for _, files in made.values() for f in files}
     stale: set[str] = set()
@@ -196,6 +233,20 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
     BuildState(state.build_id, new_outputs, search_state).save(site.state_dir)
     return BuildReport(False, len(outputs) + 1, len(changed) + (index is not None),
                        len(written), len(stale), 0, 0.0)
+
+
+def _discard(folder: Path) -> None:
+    """Delete a replaced public/ without waiting: tens of thousands of files take
+    seconds to unlink. A detached `rm` does it; the next build sweeps what is left."""
+    import subprocess
+
+    if not folder.exists():
+        return
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _prune_dirs(public: Path, d: Path) -> None:

@@ -33,13 +33,15 @@ from pathlib import Path
 
 from masthead.content import markdown
 
-VERSION = 2
+VERSION = 3
 PREFIX = 2
 CHUNK = 100
 AVGLEN = 1000.0
 K1, B = 1.2, 0.75
 TITLE_BOOST = 3
 DELTA_SHARE = 0.1  # rebuild the base when the delta holds more than this share of docs
+DELTA_MIN = 200  # ...or more documents than this
+SEGMENT_MIN_DOCS = 2000  # a base is split across cores only above this many docs each
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -57,9 +59,12 @@ def terms(text: str) -> list[str]:
 
 
 def body_terms(body_html: str) -> str:
-    """A body's term counts, stored with the post: "term:count term:count ..."."""
+    """A body's term counts as JSON, stored with the post."""
     body = body_html.split('<section id="bibliography"', 1)[0]
-    return " ".join(f"{t}:{n}" for t, n in Counter(terms(markdown.plain_text(body))).items())
+    counts = Counter(_WORD_RE.findall(fold(markdown.plain_text(body))))
+    for term in [t for t in counts if len(t) > 40]:
+        del counts[term]
+    return json.dumps(counts, ensure_ascii=False, separators=(",", ":"))
 
 
 def weight(tf: int, length: int) -> int:
@@ -89,21 +94,22 @@ def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str]) -> tuple[s
     """Write one segment's files; return its name and {relative path: bytes}."""
     shards: dict[str, dict[str, list[int]]] = {}
     for n, doc in enumerate(docs, first):
-        counts: dict[str, int] = {}
-        for item in stored.get(doc.post_id, "").split():
-            t, _, c = item.rpartition(":")
-            counts[t] = int(c)
+        counts: dict[str, int] = json.loads(stored.get(doc.post_id) or "{}")
         for t in terms(doc.title):
             counts[t] = counts.get(t, 0) + TITLE_BOOST
         length = sum(counts.values())
+        weights: dict[int, int] = {}  # most terms occur once or twice: compute once
         for term, tf in counts.items():
+            w = weights.get(tf)
+            if w is None:
+                w = weights[tf] = weight(tf, length)
             shard = shards.get(term[:PREFIX])
             if shard is None:
                 shard = shards[term[:PREFIX]] = {}
             postings = shard.get(term)
             if postings is None:
                 postings = shard[term] = []
-            postings += (n, weight(tf, length))
+            postings += (n, w)
     files: dict[str, bytes] = {}
     for prefix, shard in shards.items():
         files[f"t/{shard_name(prefix)}.json"] = json.dumps(
@@ -147,14 +153,14 @@ def update(docs: Sequence[Doc], previous: dict | None,
             deleted.add(n)
         delta.append(doc)
     deleted |= {n for pid, (n, _) in base.items() if pid not in seen}
-    if len(delta) > max(200, DELTA_SHARE * len(docs)) or len(deleted) > len(base) / 4:
+    if len(delta) > max(DELTA_MIN, DELTA_SHARE * len(docs)) or len(deleted) > len(base) / 4:
         return _rebuild(docs, load_terms)
     delta_docs = [[d.post_id, d.signature] for d in delta]
     if delta_docs == previous["delta_docs"] and sorted(deleted) == previous["deleted"]:
         return None
     first = len(previous["base_docs"])
     written: dict[str, bytes] = {}
-    segments = [{"name": previous["base"], "first": 0, "count": first}]
+    segments = list(previous["base"])
     owned = list(previous["base_files"])
     delta_name = None
     if delta:
@@ -169,12 +175,27 @@ def update(docs: Sequence[Doc], previous: dict | None,
 
 
 def _rebuild(docs: Sequence[Doc], load_terms) -> Update:
-    name, files = _segment(docs, 0, load_terms(d.post_id for d in docs))
-    written = {f"search/{name}/{rel}": data for rel, data in files.items()}
+    """A new base: one segment per core, built side by side."""
+    from masthead.build import parallel
+
+    parts = max(1, min(parallel.workers(), len(docs) // SEGMENT_MIN_DOCS))
+    size = -(-len(docs) // parts) if docs else 1
+    bounds = [(start, min(start + size, len(docs))) for start in range(0, len(docs), size)]
+
+    def build_part(bound: tuple[int, int]) -> tuple[int, str, dict[str, bytes]]:
+        part = docs[bound[0] : bound[1]]
+        name, files = _segment(part, bound[0], load_terms(d.post_id for d in part))
+        return bound[0], name, files
+
+    built = sorted(parallel.map_chunks(build_part, bounds, processes=len(bounds)))
+    written: dict[str, bytes] = {}
+    segments = []
+    for (first, name, files), (start, end) in zip(built, bounds, strict=True):
+        written.update({f"search/{name}/{rel}": data for rel, data in files.items()})
+        segments.append({"name": name, "first": first, "count": end - start})
     base_files = sorted(written)
-    written["search/meta.json"] = _meta([{"name": name, "first": 0, "count": len(docs)}], [],
-                                        len(docs))
-    state = {"version": VERSION, "base": name, "base_files": base_files,
+    written["search/meta.json"] = _meta(segments, [], len(docs))
+    state = {"version": VERSION, "base": segments, "base_files": base_files,
              "base_docs": [[d.post_id, d.signature] for d in docs],
              "delta": None, "delta_docs": [], "deleted": []}
     return Update(written, sorted(written), state)

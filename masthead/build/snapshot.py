@@ -98,7 +98,6 @@ def excerpt_of(explicit: str, body_html: str) -> str:
         main = _NOTE_REF_RE.sub("", main)
         paras = [markdown.plain_text(p) for p in main.split("<p>")[1:4]]
         text = " ".join(" ".join(p.split()) for p in paras)
-        text = "".join(c for c in text if not ("\u2070" <= c <= "\u209f"))
     text = " ".join(text.split())
     if len(text) > EXCERPT_CHARS:
         cut = text.rfind(" ", 0, EXCERPT_CHARS)

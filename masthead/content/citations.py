@@ -46,13 +46,12 @@ from masthead.errors import BuildError, CitationError
 _KEY = r"(?:\{[^{}\n]+\}|\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*)"
 KEY_RE = re.compile(r"(?<![\w@\\])-?@(" + _KEY + r")")
 # A bracketed cluster holds no other brackets, and is not a link [text](url), a
-# reference [text][ref] or a reference definition [ref]: url.
-BRACKET_RE = re.compile(r"(?<![!\\\]])\[(?P<body>[^\[\]]*?@[^\[\]]*)\](?![(\[:])")
-# An author-in-text citation starts a word, and may carry a bracketed locator.
-IN_TEXT_RE = re.compile(
-    r"(?:(?<=^)|(?<=[\s(\"'“‘*_]))@(?P<key>" + _KEY + r")(?P<loc> \[[^\[\]\n]*\](?![(\[:]))?",
-    re.MULTILINE,
-)
+# reference [text][ref] or a reference definition [ref]: url; nor an image or an
+# escaped bracket (checked in code: a pattern starting with a literal is much faster).
+BRACKET_RE = re.compile(r"\[(?P<body>[^\[\]@]*@[^\[\]]*)\](?![(\[:])")
+# An author-in-text citation starts a word (checked in code), and may carry a locator.
+IN_TEXT_RE = re.compile(r"@(?P<key>" + _KEY + r")(?P<loc> \[[^\[\]\n]*\](?![(\[:]))?")
+_IN_TEXT_AFTER = set(" \t\n(\"'“‘*_")
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARK_RE = re.compile(MARK_OPEN + r"(\d+)" + MARK_CLOSE)
 
@@ -100,6 +99,8 @@ def extract(markdown: str, known: Mapping[str, object] | set[str]) -> Extracted:
     clusters: list[Cluster] = []
 
     def bracket(m: re.Match[str]) -> str:
+        if m.start() and markdown[m.start() - 1] in "!\\]":
+            return m.group(0)
         body = m.group("body")
         parts = body.split(";")
         keys = []
@@ -123,7 +124,7 @@ def extract(markdown: str, known: Mapping[str, object] | set[str]) -> Extracted:
 
     def in_text(m: re.Match[str]) -> str:
         key = _clean_key(m.group("key"))
-        if key not in known:
+        if key not in known or (m.start() and text[m.start() - 1] not in _IN_TEXT_AFTER):
             return m.group(0)
         clusters.append(Cluster(raw=m.group(0), keys=[key], line=_line_of(text, m.start())))
         return f"{MARK_OPEN}{len(clusters) - 1}{MARK_CLOSE}"

@@ -63,6 +63,7 @@ def render_key(body_hash: str, cited: list[str], ctx: RenderContext,
 
 @dataclass
 class _Prepared:
+    source: str
     doc: markdown.Doc
     clusters: list[Cluster]
     live: list[int]  # indexes of clusters outside code, in reading order
@@ -112,14 +113,14 @@ def _prepare(item: BodySource, ctx: RenderContext) -> _Prepared:
         raise CitationError(exc.reason, path=item.where, line=exc.line) from None
     doc = markdown.render(extracted.text)
     if not extracted.clusters:
-        return _Prepared(doc, [], [])
+        return _Prepared(item.markdown, doc, [], [])
     dead = _in_code_or_tag(doc.main) | set().union(
         *(_in_code_or_tag(t) for t in doc.notes.values())
     )
     for text in doc.notes.values():
         for n in MARK_RE.findall(text):
             extracted.clusters[int(n)].in_note = True
-    return _Prepared(doc, extracted.clusters, _reading_order(doc, dead))
+    return _Prepared(item.markdown, doc, extracted.clusters, _reading_order(doc, dead))
 
 
 def _bibliography(formatted: citations.Formatted, language: str) -> str:
@@ -181,7 +182,8 @@ def _finish(p: _Prepared, formatted: citations.Formatted | None, language: str) 
     doc.notes.update(added)
     main, notes_section = markdown.gather_notes(doc)
     bibliography = _bibliography(formatted, language) if formatted else ""
-    return sanitize.clean(main + bibliography + notes_section)
+    html = main + bibliography + notes_section
+    return sanitize.clean(html) if sanitize.needs_cleaning(p.source) else html
 
 
 def render_bodies(items: Sequence[BodySource], ctx: RenderContext) -> list[str]:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
+
+# What can smuggle markup or script into pulldown-cmark's output: raw HTML (and
+# autolinks), character references (decoded inside link destinations), and URL schemes
+# that run code. Markdown with none of these renders to HTML made only of our own tags.
+_RISKY = re.compile(r"[<&]|script:|data:", re.IGNORECASE)
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
@@ -25,6 +32,11 @@ ATTRIBUTES = {
     "q": {"cite"},
     "blockquote": {"cite"},
 }
+
+
+def needs_cleaning(markdown: str) -> bool:
+    """Whether rendered Markdown must go through :func:`clean` (most essays need not)."""
+    return _RISKY.search(markdown) is not None
 
 
 def clean(html: str) -> str:

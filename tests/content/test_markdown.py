@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from masthead.content import citations
@@ -96,3 +98,11 @@ def test_citation_syntax_in_code_is_left_alone():
     tree = HTMLParser(html)
     assert [c.text() for c in tree.css("code")] == ["[@doe]", "[@doe]\n"]
     assert [s.text() for s in tree.css("span.citation")] == ["(Doe 2000)"]
+
+
+def test_links_that_run_code_are_removed_even_without_raw_html():
+    for text in ["[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))",
+                 "[x](&#106;avascript:alert(1))", "[x]\n\n[x]: javascript:alert(1)",
+                 "[x](data:text/html;base64,PHNjcmlwdD4=)", "<javascript:alert(1)>"]:
+        html = render_body(text + "\n", CTX).lower()
+        assert not re.search(r'(href|src)="\s*(javascript|data):', html), text
