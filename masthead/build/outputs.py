@@ -57,6 +57,7 @@ class Planner:
         # Pages appear in every page's navigation.
         self.site_sig = _key(dataclasses.astuple(self.site), theme.fingerprint, self.nav)
         self.outputs: list[Output] = []
+        self.cards: dict[int, str] = {}
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -69,12 +70,22 @@ class Planner:
             if body_of is not None:
                 context["body_html"] = store.get(body_of)
             return {name: theme.render(template, site=site, path=path, asset=self.asset,
-                                       nav_pages=self.nav, **context)}
+                                       nav_pages=self.nav, card=self.card, **context)}
 
         self.outputs.append(Output(name, _key(self.site_sig, template, key), render))
 
     def file(self, name: str, key: str, render: Callable[[], bytes]) -> None:
         self.outputs.append(Output(name, _key(self.site_sig, key), lambda: {name: render()}))
+
+    def card(self, post: PostView):
+        """A post as listings show it: rendered once, used on every listing it is on."""
+        html = self.cards.get(post.id)
+        if html is None:
+            from markupsafe import Markup
+
+            html = self.cards[post.id] = Markup(self.theme.render(
+                "_card.html", site=self.site, item=post).decode())
+        return html
 
     def asset(self, name: str) -> str:
         return self.site.href(f"/static/{name}") + f"?v={self.theme.static_version(name)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 RESERVED_PAGE_SLUGS = {"tags", "page", "search", "static", "archive", "studio", "media",
@@ -46,6 +47,7 @@ def file_for(path: str) -> str:
     return rel
 
 
+@lru_cache(maxsize=4096)
 def href(base_path: str, path: str) -> str:
     """A root-relative link including the site's base path (for sites under /blog/)."""
     return quote(base_path.rstrip("/") + path, safe="/#?=&%:@~+")
