@@ -8,6 +8,7 @@ listings, and the search terms for the index.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable
 from dataclasses import replace
@@ -40,22 +41,45 @@ def context_for(site, site_root: Path | None = None) -> RenderContext:
     )
 
 
-def refresh(site_root: Path | None = None, *, force: bool = False, progress=None) -> list[int]:
-    """Render every stale body of a published post or page; return their ids."""
+def inputs_fingerprint(ctx: RenderContext, fingerprints: dict[str, str]) -> str:
+    """Everything besides a post's own body that its rendering depends on."""
+    import hashlib
+
+    from masthead.content.render import RENDERER_VERSION
+
+    h = hashlib.sha256(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}".encode())
+    for key in sorted(fingerprints):
+        h.update(f"\0{key}:{fingerprints[key]}".encode())
+    return h.hexdigest()
+
+
+def refresh(site_root: Path | None = None, *, force: bool = False, progress=None,
+            since: tuple[str, dt.datetime] | None = None) -> tuple[list[int], str]:
+    """Render every stale body of a published post or page.
+
+    ``since`` is what the last build recorded: (inputs fingerprint, start time). If the
+    inputs are unchanged, only posts saved since then can be stale, and only they are
+    checked. Returns the ids rendered and the current inputs fingerprint.
+    """
     from masthead.build import parallel
     from masthead.content.models import Post, Site
 
     site = Site.objects.get()
     ctx = context_for(site, site_root)
     fingerprints = source_fingerprints(ctx)
+    inputs = inputs_fingerprint(ctx, fingerprints)
+    candidates = Post.objects.filter(status=Post.PUBLISHED)
+    if since and since[0] == inputs and not force:
+        # A margin for clocks: saves in the second before the last build are rechecked.
+        candidates = candidates.filter(modified_at__gte=since[1] - dt.timedelta(seconds=5))
     stale: list[tuple[int, str]] = []
-    for pid, body_hash, cited, old in Post.objects.filter(status=Post.PUBLISHED).values_list(
+    for pid, body_hash, cited, old in candidates.values_list(
             "id", "body_hash", "cited_keys", "render_key"):
         key = render_key(body_hash, cited, ctx, fingerprints)
         if force or key != old:
             stale.append((pid, key))
     if not stale:
-        return []
+        return [], inputs
     # Large renders: one process per core, each with its own Pandoc, in as few chunks
     # as memory allows (each chunk formats its citations in one or a few Pandoc runs);
     # each worker stores what it rendered, so writing overlaps with rendering.
@@ -76,7 +100,7 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
             raise MastheadError(done)
         if progress:
             progress(done)
-    return [pid for pid, _ in stale]
+    return [pid for pid, _ in stale], inputs
 
 
 def _render_chunk(part, ctx: RenderContext) -> int | str:

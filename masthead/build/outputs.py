@@ -12,7 +12,7 @@ import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from masthead.build import feeds, urls
 from masthead.build.bodies import BodyStore
@@ -20,8 +20,7 @@ from masthead.build.snapshot import PostView, Snapshot
 from masthead.build.theme import Theme
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     name: str  # unique; the main file it writes
     key: str
     render: Callable[[], dict[str, bytes]]  # path relative to public/ -> bytes
@@ -35,16 +34,27 @@ def _when(d) -> str:
     return d.isoformat() if d else ""
 
 
+_SIGS: dict[tuple[str, int], tuple] = {}
+
+
 def _post_sig(p: PostView) -> tuple:
-    return (p.id, p.title, p.path, _when(p.published), _when(p.updated), p.excerpt,
+    sig = _SIGS.get(("post", id(p)))
+    if sig is None:
+        sig = _SIGS[("post", id(p))] = (
+            p.id, p.title, p.path, _when(p.published), _when(p.updated), p.excerpt,
             p.render_key, tuple(t.slug + "\0" + t.name for t in p.tags), p.authors, p.series,
             p.canonical_url)
+    return sig
 
 
-def _card_sig(p: PostView) -> tuple:
-    """What a listing shows of a post."""
-    return (p.title, p.path, _when(p.published), p.excerpt,
+def _card_sig(p: PostView) -> str:
+    """What a listing shows of a post (computed once per post: it is on many listings)."""
+    sig = _SIGS.get(("card", id(p)))
+    if sig is None:
+        sig = _SIGS[("card", id(p))] = _key(
+            p.title, p.path, _when(p.published), p.excerpt,
             tuple(t.slug + "\0" + t.name for t in p.tags))
+    return sig
 
 
 class Planner:
@@ -236,7 +246,11 @@ class Planner:
 
 
 def plan(snap: Snapshot, theme: Theme, store: BodyStore) -> list[Output]:
-    outputs = Planner(snap, theme, store).plan()
+    _SIGS.clear()
+    try:
+        outputs = Planner(snap, theme, store).plan()
+    finally:
+        _SIGS.clear()
     seen: dict[str, Output] = {}
     for o in outputs:
         if o.name in seen:

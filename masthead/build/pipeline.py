@@ -146,9 +146,14 @@ def build(site: SiteDir, *, full: bool = False, progress=None) -> BuildReport:
 
 
 def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
+    import datetime as dt
+
     started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC)
     clock = _Clock()
-    rendered_bodies = bodies.refresh(site.root, force=full)
+    state = BuildState.load(site.state_dir, site.public)
+    since = (state.inputs, dt.datetime.fromisoformat(state.started)) if state.started else None
+    rendered_bodies, inputs = bodies.refresh(site.root, force=full, since=since)
     clock("bodies (Markdown, citations)")
     snap = snapshot.load()
     store = bodies.BodyStore(p.id for p in (*snap.posts, *snap.pages))
@@ -156,7 +161,6 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     clock("snapshot")
     outputs = plan(snap, theme, store)
     clock("plan")
-    state = BuildState.load(site.state_dir, site.public)
     full = full or not state.build_id or not site.public.is_dir()
     site.state_dir.mkdir(parents=True, exist_ok=True)
     for leftover in site.state_dir.glob("staging-*"):
@@ -165,8 +169,9 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        report = _full(site, outputs, snap, staging, progress, clock) if full else _incremental(
-            site, outputs, snap, state, staging, progress, clock)
+        stamp = {"inputs": inputs, "started": started_at.isoformat()}
+        report = _full(site, outputs, snap, staging, progress, clock, stamp) if full else \
+            _incremental(site, outputs, snap, state, staging, progress, clock, stamp)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     clock("swap in")
@@ -177,7 +182,7 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
 
 
 def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
-          clock) -> BuildReport:
+          clock, stamp: dict) -> BuildReport:
     made = _write_all(outputs, staging, progress)
     clock("pages")
     index = search_index.update(_search_docs(snap), None, _load_terms, full=True)
@@ -193,13 +198,13 @@ def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
         os.replace(site.public, old)
     os.replace(staging, site.public)
     _discard(old)
-    BuildState(build_id, made, index.state).save(site.state_dir)
+    BuildState(build_id, made, index.state, **stamp).save(site.state_dir)
     written = sum(len(files) for _, files in made.values())
     return BuildReport(True, len(outputs) + 1, len(outputs) + 1, written, 0, 0, 0.0)
 
 
 def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
-                 staging: Path, progress, clock) -> BuildReport:
+                 staging: Path, progress, clock, stamp: dict) -> BuildReport:
     changed = [o for o in outputs if state.outputs.get(o.name, ("",))[0] != o.key]
     made = _write_all(changed, staging, progress)
     clock("pages")
@@ -230,7 +235,7 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
         _prune_dirs(site.public, (site.public / rel).parent)
     new_outputs = {name: v for name, v in state.outputs.items() if name in wanted}
     new_outputs.update(made)
-    BuildState(state.build_id, new_outputs, search_state).save(site.state_dir)
+    BuildState(state.build_id, new_outputs, search_state, **stamp).save(site.state_dir)
     return BuildReport(False, len(outputs) + 1, len(changed) + (index is not None),
                        len(written), len(stale), 0, 0.0)
 

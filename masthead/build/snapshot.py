@@ -105,6 +105,15 @@ def excerpt_of(explicit: str, body_html: str) -> str:
     return text
 
 
+def _aware(value) -> dt.datetime | None:
+    """A stored time as an aware datetime (SQLite gives text, PostgreSQL datetimes)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def site_view(site) -> SiteView:
     base = urlsplit(site.url).path or "/"
     if not base.endswith("/"):
@@ -129,6 +138,7 @@ def site_view(site) -> SiteView:
 
 def load(now: dt.datetime | None = None) -> Snapshot:
     """Everything published, from the database (bodies must already be rendered)."""
+    from django.db import connection
     from django.utils import timezone as djtz
 
     from masthead.content.models import OldURL, Post, PostAuthor, PostTag, Site
@@ -137,25 +147,30 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     view = site_view(site)
     tz = zoneinfo.ZoneInfo(site.timezone)
     now = now or djtz.now()
-    rows = list(
-        Post.objects.filter(status=Post.PUBLISHED)
-        .order_by("published_at", "id")
-        .values("id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
-                "auto_excerpt", "render_key", "series", "canonical_url")
-    )
-    ids = [r["id"] for r in rows]
+    # Raw SQL: the ORM's per-value conversions cost more than the query at 10,000 posts.
+    columns = ["id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
+               "auto_excerpt", "render_key", "series", "canonical_url"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {Post._meta.db_table} WHERE status = %s "
+            "ORDER BY published_at, id", [Post.PUBLISHED])
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for r in rows:
+        r["published_at"] = _aware(r["published_at"])
+        r["updated_at"] = _aware(r["updated_at"])
+    published = {"post__status": Post.PUBLISHED}  # a join, not a list of 10,000 ids
     tags_of: dict[int, list[TagView]] = {}
     all_tags: dict[str, TagView] = {}
-    for post_id, slug, name in PostTag.objects.filter(post_id__in=ids).order_by(
+    for post_id, slug, name in PostTag.objects.filter(**published).order_by(
         "post_id", "position").values_list("post_id", "tag__slug", "tag__name"):
         tag = all_tags.setdefault(slug, TagView(slug, name))
         tags_of.setdefault(post_id, []).append(tag)
     authors_of: dict[int, list[str]] = {}
-    for post_id, name in PostAuthor.objects.filter(post_id__in=ids).order_by(
+    for post_id, name in PostAuthor.objects.filter(**published).order_by(
         "post_id", "position").values_list("post_id", "author__name"):
         authors_of.setdefault(post_id, []).append(name)
     old_of: dict[int, list[str]] = {}
-    for post_id, path in OldURL.objects.filter(post_id__in=ids).order_by("path").values_list(
+    for post_id, path in OldURL.objects.filter(**published).order_by("path").values_list(
         "post_id", "path"):
         old_of.setdefault(post_id, []).append(path)
 

@@ -20,6 +20,8 @@ class BuildState:
     build_id: str = ""
     outputs: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     search: dict | None = None  # the search index's segments (see search_index.update)
+    inputs: str = ""  # bodies.inputs_fingerprint at the last build
+    started: str = ""  # when the last build started (ISO time)
 
     @classmethod
     def load(cls, state_dir: Path, public: Path) -> BuildState:
@@ -33,13 +35,15 @@ class BuildState:
             return cls()
         return cls(build_id=marker,
                    outputs={k: (v[0], v[1]) for k, v in data.get("outputs", {}).items()},
-                   search=data.get("search"))
+                   search=data.get("search"), inputs=data.get("inputs", ""),
+                   started=data.get("started", ""))
 
     def save(self, state_dir: Path) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
         tmp = state_dir / f"build.json.{os.getpid()}.tmp"
         tmp.write_text(json.dumps({"build_id": self.build_id, "outputs": self.outputs,
-                                   "search": self.search}, separators=(",", ":")),
+                                   "search": self.search, "inputs": self.inputs,
+                                   "started": self.started}, separators=(",", ":")),
                        encoding="utf-8")
         os.replace(tmp, state_dir / "build.json")
 
