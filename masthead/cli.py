@@ -6,6 +6,7 @@ Exit status 0 on success; on failure a one-line reason on stderr and status 1.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,19 +194,16 @@ def serve(site: SiteOption, host: str | None, port: int | None) -> None:
 
 
 def _serve(site, host: str, port: int) -> None:
-    import uvicorn
-
     from masthead.build.snapshot import site_view
     from masthead.content.actions import get_site
-    from masthead.web.static import StaticSite
-
     if not site.public.is_dir():
         raise MastheadError(f"{site.public} does not exist yet: run `masthead build` first")
-    app = StaticSite(site.public, site_view(get_site()).base_path)
+    base_path = site_view(get_site()).base_path
     out.print(f"Serving {site.root.name} at http://{host}:{port}/ (Ctrl-C to stop)")
     sys.stdout.flush()
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                lifespan="off")
+    # Replace this process with a lean one: Django stays behind.
+    os.execv(sys.executable, [sys.executable, "-m", "masthead.web.server", str(site.public),
+                              base_path, host, str(port)])
 
 
 @cli.command()

@@ -3,6 +3,10 @@
 ETag and Last-Modified with 304s, Brotli/gzip compression for text (compressed once,
 kept in memory), the site's 404 page, /dir -> /dir/ redirects, and the 301s listed in
 public/_redirects (old URLs of imported posts). Dotfiles are never served.
+
+The hot path is one dictionary lookup: each address maps to a cached file, checked
+against the disk at most once a second, so a rebuild shows within a second while a
+busy server does not stat files on every request.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"x-frame-options", b"SAMEORIGIN"),
 ]
+RECHECK = 1.0  # seconds between checks of a cached file against the disk
+MAX_FILE = 4 << 20  # larger files are read each time, not kept
 
 
 def content_type(path: Path) -> str:
@@ -44,65 +50,102 @@ def content_type(path: Path) -> str:
         "application/octet-stream"
 
 
-class _Entry:
-    __slots__ = ("body", "encoded", "etag", "key", "last_modified", "type")
+class Response:
+    __slots__ = ("body", "headers", "status")
 
-    def __init__(self, key: tuple, body: bytes, ctype: str, mtime: float):
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+
+class _Entry:
+    """A file as served: its bytes, validators and compressed forms."""
+
+    __slots__ = ("body", "checked", "encoded", "etag", "file", "key", "last_modified",
+                 "type")
+
+    def __init__(self, file: Path, key: tuple, body: bytes, mtime: float):
+        self.file = file
         self.key = key
         self.body = body
-        self.type = ctype
-        self.etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        self.last_modified = email.utils.formatdate(mtime, usegmt=True)
-        self.encoded: dict[str, bytes] = {}
+        self.type = content_type(file).encode()
+        self.etag = ('"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"').encode()
+        self.last_modified = email.utils.formatdate(mtime, usegmt=True).encode()
+        self.encoded: dict[bytes, bytes] = {}
+        self.checked = time.monotonic()
+
+
+def _stat_key(st: os.stat_result) -> tuple:
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 class StaticSite:
-    """ASGI app serving one site's public/ folder."""
+    """Serves one site's public/ folder; :meth:`respond` is the whole logic."""
 
     def __init__(self, public: Path, base_path: str = "/", cache_bytes: int = 64 << 20):
         self.public = public.resolve()
         self.base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-        self.cache: OrderedDict[str, _Entry] = OrderedDict()
+        self.cache: OrderedDict[str, _Entry | None] = OrderedDict()  # URL path -> file
         self.cache_bytes = cache_bytes
         self.cached = 0
         self.redirects: dict[str, str] = {}
         self.redirects_key: tuple = ()
-        self.redirects_checked = -1.0
+        self.redirects_checked = -RECHECK
 
     # -- files ----------------------------------------------------------------------
 
-    def _resolve(self, rel: str) -> Path | None:
+    def _file_for(self, path: str) -> tuple[Path | None, bool]:
+        """The file serving a URL path, and whether it is a folder lacking its slash."""
+        rel = path[len(self.base):]
         if any(part.startswith(".") for part in rel.split("/") if part):
-            return None
-        path = (self.public / rel).resolve()
-        if path != self.public and self.public not in path.parents:
-            return None
-        return path
+            return None, False
+        file = (self.public / rel).resolve()
+        if file != self.public and self.public not in file.parents:
+            return None, False
+        if file.is_dir():
+            if not path.endswith("/"):
+                return None, True
+            file = file / "index.html"
+        return (file if file.is_file() else None), False
 
-    def _load(self, path: Path, st: os.stat_result) -> _Entry:
-        key = (st.st_mtime_ns, st.st_size, st.st_ino)
-        name = str(path)
-        entry = self.cache.get(name)
-        if entry is not None and entry.key == key:
-            self.cache.move_to_end(name)
+    def _entry(self, path: str) -> _Entry | None:
+        now = time.monotonic()
+        entry = self.cache.get(path)
+        if entry is not None and now - entry.checked < RECHECK:
             return entry
-        entry = _Entry(key, path.read_bytes(), content_type(path), st.st_mtime)
-        if entry.body.__len__() <= 4 << 20:
-            old = self.cache.pop(name, None)
-            if old:
-                self.cached -= len(old.body) + sum(map(len, old.encoded.values()))
-            self.cache[name] = entry
-            self.cached += len(entry.body)
+        file = entry.file if entry is not None else self._file_for(path)[0]
+        if file is None:
+            return None
+        try:
+            st = file.stat()
+        except OSError:
+            self._forget(path)
+            return None
+        if entry is not None and entry.key == _stat_key(st):
+            entry.checked = now
+            return entry
+        body = file.read_bytes()
+        fresh = _Entry(file, _stat_key(st), body, st.st_mtime)
+        self._forget(path)
+        if len(body) <= MAX_FILE:
+            self.cache[path] = fresh
+            self.cached += len(body)
             while self.cached > self.cache_bytes and self.cache:
-                _, gone = self.cache.popitem(last=False)
-                self.cached -= len(gone.body) + sum(map(len, gone.encoded.values()))
-        return entry
+                self._forget(next(iter(self.cache)))
+        return fresh
+
+    def _forget(self, path: str) -> None:
+        old = self.cache.pop(path, None)
+        if old is not None:
+            self.cached -= len(old.body) + sum(map(len, old.encoded.values()))
+
+    def _redirect_for(self, path: str) -> str | None:
+        now = time.monotonic()
+        if now - self.redirects_checked >= RECHECK:
+            self.redirects_checked = now
+            self._load_redirects()
+        return self.redirects.get(path)
 
     def _load_redirects(self) -> None:
-        now = time.monotonic()
-        if now - self.redirects_checked < 1.0:
-            return
-        self.redirects_checked = now
         path = self.public / "_redirects"
         try:
             st = path.stat()
@@ -119,6 +162,80 @@ class StaticSite:
                 rules[parts[0]] = parts[1]
         self.redirects, self.redirects_key = rules, key
 
+    # -- requests -------------------------------------------------------------------
+
+    def respond(self, method: str, raw_path: str, query: bytes, get_header) -> Response:
+        """Answer one request. ``get_header(name)`` returns a header's bytes or None."""
+        if method not in ("GET", "HEAD"):
+            return self._plain(405, b"Method not allowed\n", [(b"allow", b"GET, HEAD")])
+        path = unquote(raw_path)
+        head = method == "HEAD"
+        if not path.startswith(self.base):
+            if path.rstrip("/") + "/" == self.base:
+                return self._redirect(self.base)
+            return self._not_found(get_header, head)
+        target = self._redirect_for(path)
+        if target:
+            return self._redirect(target)
+        entry = self._entry(path)
+        if entry is None:
+            if self._file_for(path)[1]:
+                return self._redirect(raw_path + "/")
+            target = self.redirects.get(path.rstrip("/") + "/")
+            if target:
+                return self._redirect(target)
+            return self._not_found(get_header, head)
+        cache = (b"public, max-age=31536000, immutable" if query.startswith(b"v=")
+                 else b"public, max-age=0, must-revalidate")
+        return self._serve(entry, get_header, 200, head, cache)
+
+    def _not_found(self, get_header, head: bool) -> Response:
+        entry = self._entry(self.base + "404.html")
+        if entry is None:
+            return self._plain(404, b"Not found\n")
+        return self._serve(entry, get_header, 404, head, b"no-cache", conditional=False)
+
+    def _redirect(self, location: str) -> Response:
+        return self._plain(301, b"", [(b"location", location.encode("utf-8"))])
+
+    def _plain(self, status: int, body: bytes, extra=()) -> Response:
+        return Response(status, [*SECURITY_HEADERS, *extra,
+                                 (b"content-type", b"text/plain; charset=utf-8"),
+                                 (b"content-length", str(len(body)).encode())], body)
+
+    def _serve(self, entry: _Entry, get_header, status: int, head: bool, cache: bytes, *,
+               conditional: bool = True) -> Response:
+        headers = [*SECURITY_HEADERS, (b"etag", entry.etag),
+                   (b"last-modified", entry.last_modified), (b"cache-control", cache),
+                   (b"vary", b"accept-encoding")]
+        if conditional:
+            inm = get_header(b"if-none-match")
+            if inm is not None:
+                tags = [t.strip().removeprefix(b"W/") for t in inm.split(b",")]
+                if entry.etag in tags or inm.strip() == b"*":
+                    return Response(304, headers, b"")
+            else:
+                ims = get_header(b"if-modified-since")
+                if ims is not None and ims == entry.last_modified:
+                    return Response(304, headers, b"")
+        body = entry.body
+        accept = get_header(b"accept-encoding")
+        if accept and len(body) > 512 and entry.type.startswith(
+                tuple(t.encode() for t in COMPRESSIBLE)):
+            encoding = b"br" if b"br" in accept else b"gzip" if b"gzip" in accept else None
+            if encoding:
+                data = entry.encoded.get(encoding)
+                if data is None:
+                    data = (brotli.compress(body, quality=5) if encoding == b"br"
+                            else gzip.compress(body, compresslevel=6, mtime=0))
+                    entry.encoded[encoding] = data
+                    self.cached += len(data)
+                body = data
+                headers.append((b"content-encoding", encoding))
+        headers.append((b"content-type", entry.type))
+        headers.append((b"content-length", str(len(body)).encode()))
+        return Response(status, headers, b"" if head else body)
+
     # -- ASGI -----------------------------------------------------------------------
 
     async def __call__(self, scope, receive, send) -> None:
@@ -132,101 +249,10 @@ class StaticSite:
                     return
         if scope["type"] != "http":
             return
-        method = scope["method"]
-        if method not in ("GET", "HEAD"):
-            await self._send(send, 405, b"Method not allowed\n", "text/plain; charset=utf-8",
-                             extra=[(b"allow", b"GET, HEAD")], head=False)
-            return
-        raw_path = unquote(scope["path"])
         headers = dict(scope["headers"])
-        if not raw_path.startswith(self.base):
-            if raw_path.rstrip("/") + "/" == self.base:
-                await self._redirect(send, self.base)
-            else:
-                await self._not_found(send, headers, method == "HEAD")
-            return
-        self._load_redirects()
-        target = self.redirects.get(raw_path)
-        if target:
-            await self._redirect(send, target)
-            return
-        rel = raw_path[len(self.base):]
-        path = self._resolve(rel)
-        st = None
-        if path is not None:
-            try:
-                st = path.stat()
-                if st.st_mode & 0o170000 == 0o040000:  # a directory
-                    if not raw_path.endswith("/"):
-                        await self._redirect(send, scope["path"] + "/")
-                        return
-                    path = path / "index.html"
-                    st = path.stat()
-            except OSError:
-                st = None
-        if st is None:
-            target = self.redirects.get(raw_path.rstrip("/") + "/")
-            if target:
-                await self._redirect(send, target)
-                return
-            await self._not_found(send, headers, method == "HEAD")
-            return
-        entry = self._load(path, st)
-        await self._serve(send, entry, headers, 200, method == "HEAD",
-                          cache="public, max-age=31536000, immutable"
-                          if scope.get("query_string", b"").startswith(b"v=")
-                          else "public, max-age=0, must-revalidate")
-
-    async def _not_found(self, send, headers, head: bool) -> None:
-        page = self.public / "404.html"
-        try:
-            entry = self._load(page, page.stat())
-        except OSError:
-            await self._send(send, 404, b"Not found\n", "text/plain; charset=utf-8", head=head)
-            return
-        await self._serve(send, entry, headers, 404, head, cache="no-cache", conditional=False)
-
-    async def _redirect(self, send, location: str) -> None:
-        await self._send(send, 301, b"", "text/plain; charset=utf-8",
-                         extra=[(b"location", location.encode("utf-8"))], head=False)
-
-    async def _serve(self, send, entry: _Entry, headers: dict, status: int, head: bool, *,
-                     cache: str, conditional: bool = True) -> None:
-        extra = [(b"etag", entry.etag.encode()), (b"last-modified", entry.last_modified.encode()),
-                 (b"cache-control", cache.encode()), (b"vary", b"accept-encoding")]
-        if conditional:
-            inm = headers.get(b"if-none-match")
-            if inm is not None:
-                if entry.etag.encode() in [t.strip().removeprefix(b"W/") for t in inm.split(b",")] \
-                        or inm.strip() == b"*":
-                    await self._send(send, 304, b"", None, extra=extra, head=True)
-                    return
-            else:
-                ims = headers.get(b"if-modified-since")
-                if ims is not None and ims.decode("latin-1") == entry.last_modified:
-                    await self._send(send, 304, b"", None, extra=extra, head=True)
-                    return
-        body = entry.body
-        accept = headers.get(b"accept-encoding", b"")
-        if len(body) > 512 and entry.type.startswith(COMPRESSIBLE) and accept:
-            encoding = "br" if b"br" in accept else "gzip" if b"gzip" in accept else None
-            if encoding:
-                data = entry.encoded.get(encoding)
-                if data is None:
-                    data = (brotli.compress(body, quality=5) if encoding == "br"
-                            else gzip.compress(body, compresslevel=6, mtime=0))
-                    entry.encoded[encoding] = data
-                    self.cached += len(data)
-                body = data
-                extra.append((b"content-encoding", encoding.encode()))
-        await self._send(send, status, body, entry.type, extra=extra, head=head)
-
-    async def _send(self, send, status: int, body: bytes, ctype: str | None, *,
-                    extra=(), head: bool) -> None:
-        headers = [*SECURITY_HEADERS, *extra]
-        if ctype:
-            headers.append((b"content-type", ctype.encode()))
-        if status != 304:
-            headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if head else body})
+        r = self.respond(scope["method"], scope["path"], scope.get("query_string", b""),
+                         headers.get)
+        if r.status == 304:
+            r.headers = [h for h in r.headers if h[0] != b"content-length"]
+        await send({"type": "http.response.start", "status": r.status, "headers": r.headers})
+        await send({"type": "http.response.body", "body": r.body})
