@@ -174,6 +174,10 @@ def build(site: SiteOption, full: bool, timings: bool) -> None:
     if timings:
         for phase, seconds in report.phases.items():
             out.print(f"  {phase:<30} {seconds:6.2f} s")
+    # Done: skip tearing down a big site's objects one by one (a tenth of a second).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _run_build(site, *, full: bool):

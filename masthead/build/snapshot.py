@@ -141,7 +141,7 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     from django.db import connection
     from django.utils import timezone as djtz
 
-    from masthead.content.models import OldURL, Post, PostAuthor, PostTag, Site
+    from masthead.content.models import Author, OldURL, Post, PostAuthor, PostTag, Site, Tag
 
     site = Site.objects.get()
     view = site_view(site)
@@ -158,21 +158,35 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     for r in rows:
         r["published_at"] = _aware(r["published_at"])
         r["updated_at"] = _aware(r["updated_at"])
-    published = {"post__status": Post.PUBLISHED}  # a join, not a list of 10,000 ids
     tags_of: dict[int, list[TagView]] = {}
     all_tags: dict[str, TagView] = {}
-    for post_id, slug, name in PostTag.objects.filter(**published).order_by(
-        "post_id", "position").values_list("post_id", "tag__slug", "tag__name"):
-        tag = all_tags.setdefault(slug, TagView(slug, name))
-        tags_of.setdefault(post_id, []).append(tag)
     authors_of: dict[int, list[str]] = {}
-    for post_id, name in PostAuthor.objects.filter(**published).order_by(
-        "post_id", "position").values_list("post_id", "author__name"):
-        authors_of.setdefault(post_id, []).append(name)
     old_of: dict[int, list[str]] = {}
-    for post_id, path in OldURL.objects.filter(**published).order_by("path").values_list(
-        "post_id", "path"):
-        old_of.setdefault(post_id, []).append(path)
+    status = [Post.PUBLISHED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pt.post_id, t.slug, t.name FROM {PostTag._meta.db_table} pt "
+            f"JOIN {Tag._meta.db_table} t ON t.id = pt.tag_id "
+            f"JOIN {Post._meta.db_table} p ON p.id = pt.post_id WHERE p.status = %s "
+            "ORDER BY pt.post_id, pt.position", status)
+        for post_id, slug, name in cursor.fetchall():
+            tag = all_tags.get(slug)
+            if tag is None:
+                tag = all_tags[slug] = TagView(slug, name)
+            tags_of.setdefault(post_id, []).append(tag)
+        cursor.execute(
+            f"SELECT pa.post_id, a.name FROM {PostAuthor._meta.db_table} pa "
+            f"JOIN {Author._meta.db_table} a ON a.id = pa.author_id "
+            f"JOIN {Post._meta.db_table} p ON p.id = pa.post_id WHERE p.status = %s "
+            "ORDER BY pa.post_id, pa.position", status)
+        for post_id, name in cursor.fetchall():
+            authors_of.setdefault(post_id, []).append(name)
+        cursor.execute(
+            f"SELECT o.post_id, o.path FROM {OldURL._meta.db_table} o "
+            f"JOIN {Post._meta.db_table} p ON p.id = o.post_id WHERE p.status = %s "
+            "ORDER BY o.path", status)
+        for post_id, path in cursor.fetchall():
+            old_of.setdefault(post_id, []).append(path)
 
     posts, pages = [], []
     for r in rows:
