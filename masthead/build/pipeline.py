@@ -160,6 +160,10 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     theme = Theme(site.templates, site.static)
     clock("snapshot")
     outputs = plan(snap, theme, store)
+    try:
+        theme.compile_all()
+    except Exception as exc:
+        raise BuildError(f"a template does not compile: {_describe(exc)}") from exc
     clock("plan")
     full = full or not state.build_id or not site.public.is_dir()
     site.state_dir.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,7 @@ K1, B = 1.2, 0.75
 TITLE_BOOST = 3
 DELTA_SHARE = 0.1  # rebuild the base when the delta holds more than this share of docs
 DELTA_MIN = 200  # ...or more documents than this
-SEGMENT_MIN_DOCS = 2000  # a base is split across cores only above this many docs each
+SEGMENT_MIN_DOCS = 400  # a base is split across cores only above this many docs each
 _WORD_RE = re.compile(r"\w+")
 
 

@@ -88,5 +88,11 @@ class Theme:
         p = self.static_files.get(name)
         return hashlib.sha256(p.read_bytes()).hexdigest()[:10] if p else "0"
 
+    def compile_all(self) -> None:
+        """Compile every template now, so forked workers share them instead of each
+        compiling its own."""
+        for name in self.env.list_templates(extensions=["html", "xml", "txt"]):
+            self.env.get_template(name)
+
     def render(self, name: str, **context) -> bytes:
         return self.env.get_template(name).render(**context).encode("utf-8")
