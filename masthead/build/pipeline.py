@@ -189,10 +189,7 @@ def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
           clock, stamp: dict) -> BuildReport:
     made = _write_all(outputs, staging, progress)
     clock("pages")
-    index = search_index.update(_search_docs(snap), None, _load_terms, full=True)
-    for rel, data in index.written.items():
-        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-        (staging / rel).write_bytes(data)
+    index = search_index.update(_search_docs(snap), None, _load_terms, staging, full=True)
     made[SEARCH] = ("", index.owned)
     clock("search index")
     build_id = new_build_id()
@@ -214,11 +211,9 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
     clock("pages")
     written = {f for _, files in made.values() for f in files}
     search_state = state.search
-    index = search_index.update(_search_docs(snap), state.search, _load_terms, full=False)
+    index = search_index.update(_search_docs(snap), state.search, _load_terms, staging,
+                                full=False)
     if index is not None:
-        for rel, data in index.written.items():
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            (staging / rel).write_bytes(data)
         written |= set(index.written)
         made[SEARCH] = ("", index.owned)
         search_state = index.state

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from masthead.content import markdown
 
-VERSION = 3
+VERSION = 4
 PREFIX = 2
 CHUNK = 100
 AVGLEN = 1000.0
@@ -43,6 +43,7 @@ TITLE_BOOST = 3
 DELTA_SHARE = 0.1  # rebuild the base when the delta holds more than this share of docs
 DELTA_MIN = 200  # ...or more documents than this
 SEGMENT_MIN_DOCS = 400  # a base is split across cores only above this many docs each
+SEGMENT_MAX_DOCS = 10_000  # ...and into more segments than cores above this many
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -131,20 +132,31 @@ def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str]) -> tuple[s
 
 @dataclass
 class Update:
-    written: dict[str, bytes]  # files to write, relative to public/
+    written: list[str]  # files written into the output folder, relative to it
     owned: list[str]  # every file the index now consists of
     state: dict  # remembered for the next build
 
 
-def update(docs: Sequence[Doc], previous: dict | None,
-           load_terms: Callable[[Iterable[int]], dict[int, str]], *, full: bool) -> Update | None:
-    """The index for these documents, reusing the previous base where it can.
+def _write(out: Path, files: dict[str, bytes]) -> list[str]:
+    dirs: set[Path] = set()
+    for rel, data in files.items():
+        target = out / rel
+        if target.parent not in dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            dirs.add(target.parent)
+        target.write_bytes(data)
+    return list(files)
 
-    Returns None when nothing changed since ``previous``.
+
+def update(docs: Sequence[Doc], previous: dict | None,
+           load_terms: Callable[[Iterable[int]], dict[int, str]], out: Path, *,
+           full: bool) -> Update | None:
+    """Write the index for these documents into ``out``, reusing the previous base
+    where it can. Returns None when nothing changed since ``previous``.
     """
     previous = previous if previous and previous.get("version") == VERSION else None
     if full or previous is None:
-        return _rebuild(docs, load_terms)
+        return _rebuild(docs, load_terms, out)
     base = {pid: (n, sig) for n, (pid, sig) in enumerate(previous["base_docs"])}
     deleted: set[int] = set()
     delta: list[Doc] = []
@@ -159,51 +171,51 @@ def update(docs: Sequence[Doc], previous: dict | None,
         delta.append(doc)
     deleted |= {n for pid, (n, _) in base.items() if pid not in seen}
     if len(delta) > max(DELTA_MIN, DELTA_SHARE * len(docs)) or len(deleted) > len(base) / 4:
-        return _rebuild(docs, load_terms)
+        return _rebuild(docs, load_terms, out)
     delta_docs = [[d.post_id, d.signature] for d in delta]
     if delta_docs == previous["delta_docs"] and sorted(deleted) == previous["deleted"]:
         return None
     first = len(previous["base_docs"])
-    written: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
     segments = list(previous["base"])
-    owned = list(previous["base_files"])
     delta_name = None
     if delta:
-        delta_name, files = _segment(delta, first, load_terms(d.post_id for d in delta))
+        delta_name, seg_files = _segment(delta, first, load_terms(d.post_id for d in delta))
         segments.append({"name": delta_name, "first": first, "count": len(delta)})
-        for rel, data in files.items():
-            written[f"search/{delta_name}/{rel}"] = data
-    written["search/meta.json"] = _meta(segments, sorted(deleted), len(docs))
-    owned = sorted({*owned, *written})
+        files.update({f"search/{delta_name}/{rel}": data for rel, data in seg_files.items()})
+    files["search/meta.json"] = _meta(segments, sorted(deleted), len(docs))
+    written = _write(out, files)
+    owned = sorted({*previous["base_files"], *written})
     state = dict(previous, delta=delta_name, delta_docs=delta_docs, deleted=sorted(deleted))
     return Update(written, owned, state)
 
 
-def _rebuild(docs: Sequence[Doc], load_terms) -> Update:
-    """A new base: one segment per core, built side by side."""
+def _rebuild(docs: Sequence[Doc], load_terms, out: Path) -> Update:
+    """A new base: segments of at most SEGMENT_MAX_DOCS documents, one per core at a
+    time, each written by the worker that built it (memory stays bounded)."""
     from masthead.build import parallel
 
     parts = max(1, min(parallel.workers(), len(docs) // SEGMENT_MIN_DOCS))
+    parts = max(parts, -(-len(docs) // SEGMENT_MAX_DOCS))
     size = -(-len(docs) // parts) if docs else 1
     bounds = [(start, min(start + size, len(docs))) for start in range(0, len(docs), size)]
 
-    def build_part(bound: tuple[int, int]) -> tuple[int, str, dict[str, bytes]]:
+    def build_part(bound: tuple[int, int]) -> tuple[int, str, list[str]]:
         part = docs[bound[0] : bound[1]]
         name, files = _segment(part, bound[0], load_terms(d.post_id for d in part))
-        return bound[0], name, files
+        return bound[0], name, _write(out, {f"search/{name}/{rel}": data
+                                            for rel, data in files.items()})
 
-    built = sorted(parallel.map_chunks(build_part, bounds, processes=len(bounds)))
-    written: dict[str, bytes] = {}
-    segments = []
-    for (first, name, files), (start, end) in zip(built, bounds, strict=True):
-        written.update({f"search/{name}/{rel}": data for rel, data in files.items()})
+    built = sorted(parallel.map_chunks(build_part, bounds))
+    segments, base_files = [], []
+    for (first, name, written), (start, end) in zip(built, bounds, strict=True):
+        base_files += written
         segments.append({"name": name, "first": first, "count": end - start})
-    base_files = sorted(written)
-    written["search/meta.json"] = _meta(segments, [], len(docs))
-    state = {"version": VERSION, "base": segments, "base_files": base_files,
+    meta = _write(out, {"search/meta.json": _meta(segments, [], len(docs))})
+    state = {"version": VERSION, "base": segments, "base_files": sorted(base_files),
              "base_docs": [[d.post_id, d.signature] for d in docs],
              "delta": None, "delta_docs": [], "deleted": []}
-    return Update(written, sorted(written), state)
+    return Update(sorted(base_files) + meta, sorted(base_files) + meta, state)
 
 
 def _meta(segments: list[dict], deleted: list[int], live: int) -> bytes:

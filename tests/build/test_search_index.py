@@ -6,7 +6,6 @@ Queried with search_index.Reader, which does what search.js does in the browser.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -25,10 +24,6 @@ def terms_for(docs: list[Doc]):
     return lambda ids: {i: json.dumps({t: 1 for t in search_index.terms(text[i])}) for i in ids}
 
 
-def write(public: Path, update: search_index.Update) -> None:
-    for rel, data in update.written.items():
-        (public / rel).parent.mkdir(parents=True, exist_ok=True)
-        (public / rel).write_bytes(data)
 
 
 @pytest.fixture
@@ -39,12 +34,12 @@ def small_segments(monkeypatch):
     monkeypatch.setattr(search_index, "DELTA_MIN", 2)
 
 
-def test_a_base_split_into_segments_answers_like_one(tmp_path, small_segments):
+def test_a_base_split_into_segments_answers_like_one(tmp_path, small_segments, monkeypatch):
+    monkeypatch.setattr(search_index, "SEGMENT_MAX_DOCS", 4)  # more segments than cores
     docs = make_docs(9)
-    full = search_index.update(docs, None, terms_for(docs), full=True)
-    write(tmp_path, full)
+    search_index.update(docs, None, terms_for(docs), tmp_path, full=True)
     meta = json.loads((tmp_path / "search/meta.json").read_text())
-    assert len(meta["segments"]) >= 2
+    assert len(meta["segments"]) == 3
     reader = Reader(tmp_path)
     assert reader.search("word7") == ["/p/7/"]
     assert set(reader.search("common", limit=100)) == {f"/p/{i}/" for i in range(9)}
@@ -52,27 +47,27 @@ def test_a_base_split_into_segments_answers_like_one(tmp_path, small_segments):
 
 def test_edits_go_to_a_delta_and_hide_the_old_version(tmp_path, small_segments):
     docs = make_docs(30)
-    first = search_index.update(docs, None, terms_for(docs), full=True)
-    write(tmp_path, first)
+    first = search_index.update(docs, None, terms_for(docs), tmp_path, full=True)
     edited = make_docs(29, words={3: "rivers flow"})  # post 3 edited, post 29 removed
     edited[3] = Doc(3, "3-2", "/p/3/", "Post 3", "2024-01-01", "rivers flow")
-    again = search_index.update(edited, first.state, terms_for(edited), full=False)
+    again = search_index.update(edited, first.state, terms_for(edited), tmp_path, full=False)
     assert not any("/" + name in "".join(again.written) for name in
                    (s["name"] for s in first.state["base"]))  # the base is not rewritten
-    write(tmp_path, again)
     reader = Reader(tmp_path)
     assert reader.search("rivers") == ["/p/3/"]
     assert reader.search("word3") == []  # the old version is gone
     assert reader.search("word29") == []  # so is the removed post
     assert reader.meta["docs"] == 29
     # Nothing changed since: nothing to write.
-    assert search_index.update(edited, again.state, terms_for(edited), full=False) is None
+    assert search_index.update(edited, again.state, terms_for(edited), tmp_path,
+                               full=False) is None
 
 
 def test_a_large_delta_triggers_a_new_base(tmp_path, small_segments):
     docs = make_docs(20)
-    first = search_index.update(docs, None, terms_for(docs), full=True)
+    first = search_index.update(docs, None, terms_for(docs), tmp_path, full=True)
     changed = [Doc(d.post_id, d.signature + "x", d.path, d.title, d.date, d.excerpt)
                for d in docs]
-    again = search_index.update(changed, first.state, terms_for(changed), full=False)
+    again = search_index.update(changed, first.state, terms_for(changed), tmp_path,
+                                full=False)
     assert again.state["delta"] is None and again.state["deleted"] == []
