@@ -77,10 +77,12 @@ class Planner:
         site, theme, store = self.site, self.theme, self.store
 
         def render() -> dict[str, bytes]:
-            if body_of is not None:
-                context["body_html"] = store.get(body_of)
+            # The body is fetched for this render only: keeping it in the context would
+            # keep every body of the site in memory.
+            body = {} if body_of is None else {"body_html": store.get(body_of)}
             return {name: theme.render(template, site=site, path=path, asset=self.asset,
-                                       nav_pages=self.nav, card=self.card, **context)}
+                                       nav_pages=self.nav, card=self.card, **body,
+                                       **context)}
 
         self.outputs.append(Output(name, _key(self.site_sig, template, key), render))
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import shutil
 import re
 import unicodedata
 from array import array
@@ -43,7 +45,7 @@ TITLE_BOOST = 3
 DELTA_SHARE = 0.1  # rebuild the base when the delta holds more than this share of docs
 DELTA_MIN = 200  # ...or more documents than this
 SEGMENT_MIN_DOCS = 400  # a base is split across cores only above this many docs each
-SEGMENT_MAX_DOCS = 10_000  # ...and into more segments than cores above this many
+SEGMENT_MAX_DOCS = 5_000  # ...and into more segments than cores above this many
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -92,8 +94,10 @@ def doc_signature(render_key: str, path: str, title: str, date: str, excerpt: st
                           ).hexdigest()[:20]
 
 
-def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str]) -> tuple[str, dict]:
-    """Write one segment's files; return its name and {relative path: bytes}."""
+def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str],
+             out: Path | None = None) -> tuple[str, dict]:
+    """One segment's files: returned as {relative path: bytes}, or, given ``out``,
+    written under out/search/<name>/ as they are made and returned as {path: b""}."""
     # Postings as arrays of 32-bit numbers: a tenth of the memory of lists of ints.
     shards: dict[str, dict[str, array]] = {}
     for n, doc in enumerate(docs, first):
@@ -114,20 +118,43 @@ def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str]) -> tuple[s
                 postings = shard[term] = array("I")
             postings.append(n)
             postings.append(w)
+    del stored
     files: dict[str, bytes] = {}
+    hashes: dict[str, bytes] = {}
+    # The segment's name is a hash of its content, known only at the end: write into a
+    # temporary folder and rename it.
+    tmp = out / "search" / f".new-{first}-{id(docs)}" if out is not None else None
+
+    def emit(rel: str, data: bytes) -> None:
+        hashes[rel] = hashlib.sha256(data).digest()
+        if tmp is None:
+            files[rel] = data
+        else:
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            files[rel] = b""
+
     for prefix in list(shards):
         shard = shards.pop(prefix)
-        files[f"t/{shard_name(prefix)}.json"] = json.dumps(
+        emit(f"t/{shard_name(prefix)}.json", json.dumps(
             {t: p.tolist() for t, p in shard.items()}, ensure_ascii=False,
-            separators=(",", ":")).encode()
+            separators=(",", ":")).encode())
     for c in range(math.ceil(len(docs) / CHUNK)):
-        files[f"d/{c}.json"] = json.dumps(
+        emit(f"d/{c}.json", json.dumps(
             [[d.path, d.title, d.date, d.excerpt] for d in docs[c * CHUNK : (c + 1) * CHUNK]],
-            ensure_ascii=False, separators=(",", ":")).encode()
+            ensure_ascii=False, separators=(",", ":")).encode())
     digest = hashlib.sha256()
-    for rel in sorted(files):
-        digest.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
-    return "s" + digest.hexdigest()[:12], files
+    for rel in sorted(hashes):
+        digest.update(rel.encode() + b"\0" + hashes[rel])
+    name = "s" + digest.hexdigest()[:12]
+    if tmp is not None:
+        final = out / "search" / name
+        if final.exists():  # the same content, already there (its name is its hash)
+            shutil.rmtree(tmp)
+        else:
+            os.replace(tmp, final)
+    return name, files
 
 
 @dataclass
@@ -202,9 +229,8 @@ def _rebuild(docs: Sequence[Doc], load_terms, out: Path) -> Update:
 
     def build_part(bound: tuple[int, int]) -> tuple[int, str, list[str]]:
         part = docs[bound[0] : bound[1]]
-        name, files = _segment(part, bound[0], load_terms(d.post_id for d in part))
-        return bound[0], name, _write(out, {f"search/{name}/{rel}": data
-                                            for rel, data in files.items()})
+        name, files = _segment(part, bound[0], load_terms(d.post_id for d in part), out)
+        return bound[0], name, [f"search/{name}/{rel}" for rel in files]
 
     built = sorted(parallel.map_chunks(build_part, bounds))
     segments, base_files = [], []
