@@ -12,8 +12,9 @@ a fresh SQLite site, and times the real CLI, each step in its own process:
 With --vs-hugo it also builds the same corpus with Hugo (Debian's, with the templates in
 ../shared/bench/hugo-site/) and indexes Hugo's output with Pagefind (PyPI pagefind-bin),
 installing either if missing, and prints the ratio the build-speed issue sets
-(Masthead / (Hugo + Pagefind) <= 0.5). Peak memory is the largest total resident set of
-each command's whole process tree (workers and Pandoc included), sampled every 20 ms.
+(Masthead / (Hugo + Pagefind) <= 0.5). Peak memory is the largest total proportional set
+size (PSS: pages shared after a fork counted once) of each command's whole process tree,
+workers and Pandoc included, sampled every 20 ms.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]
                 total = 0
                 for p in [root, *root.children(recursive=True)]:
                     with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
+                        total += p.memory_full_info().pss
                 peak[0] = max(peak[0], total)
                 time.sleep(0.02)
         except psutil.Error:

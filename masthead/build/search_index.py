@@ -25,8 +25,8 @@ import hashlib
 import json
 import math
 import os
-import shutil
 import re
+import shutil
 import unicodedata
 from array import array
 from collections import Counter
