@@ -14,7 +14,7 @@ With --vs-hugo it also builds the same corpus with Hugo (Debian's, with the temp
 installing either if missing, and prints the ratio the build-speed issue sets
 (Masthead / (Hugo + Pagefind) <= 0.5). Peak memory is the largest total proportional set
 size (PSS: pages shared after a fork counted once) of each command's whole process tree,
-workers and Pandoc included, sampled every 20 ms.
+workers and Pandoc included, sampled every 100 ms.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]
                     with contextlib.suppress(psutil.Error):
                         total += p.memory_full_info().pss
                 peak[0] = max(peak[0], total)
-                time.sleep(0.02)
+                time.sleep(0.1)  # reading smaps for PSS is not free
         except psutil.Error:
             pass
 
