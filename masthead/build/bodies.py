@@ -16,7 +16,7 @@ from pathlib import Path
 
 from masthead.build import search_index
 from masthead.build.snapshot import excerpt_of
-from masthead.content import citations
+from masthead.content import citeproc
 from masthead.content.render import (
     BodySource,
     RenderContext,
@@ -35,7 +35,7 @@ def context_for(site, site_root: Path | None = None) -> RenderContext:
     sources = {key: csl for key, csl in Source.objects.values_list("key", "csl")}
     return RenderContext(
         sources=sources,
-        style=citations.resolve_style(site.citation_style, site_root),
+        style=citeproc.resolve_style(site.citation_style, site_root),
         language=site.language,
         workers=max(1, min(2, os.cpu_count() or 1)),
     )

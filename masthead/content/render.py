@@ -16,8 +16,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from masthead.content import citations, markdown, sanitize
-from masthead.content.citations import MARK_RE, Cluster, Style
+from masthead.content import citations, citeproc, markdown, sanitize
+from masthead.content.citations import MARK_RE, Cluster
+from masthead.content.citeproc import Style
 from masthead.errors import CitationError
 
 RENDERER_VERSION = "2"
@@ -123,7 +124,7 @@ def _prepare(item: BodySource, ctx: RenderContext) -> _Prepared:
     return _Prepared(item.markdown, doc, extracted.clusters, _reading_order(doc, dead))
 
 
-def _bibliography(formatted: citations.Formatted, language: str) -> str:
+def _bibliography(formatted: citeproc.Formatted, language: str) -> str:
     if not formatted.entries:
         return ""
     title = REFERENCES_TITLE.get(language.split("-")[0].lower(), "References")
@@ -139,7 +140,7 @@ def _bibliography(formatted: citations.Formatted, language: str) -> str:
     )
 
 
-def _finish(p: _Prepared, formatted: citations.Formatted | None, language: str) -> str:
+def _finish(p: _Prepared, formatted: citeproc.Formatted | None, language: str) -> str:
     html_by_cluster: dict[int, str] = {}
     note_clusters: set[int] = set()
     if formatted is not None:
@@ -190,7 +191,7 @@ def render_bodies(items: Sequence[BodySource], ctx: RenderContext) -> list[str]:
     """Render many bodies at once, so their citations share Pandoc runs."""
     prepared = [_prepare(item, ctx) for item in items]
     docs = [[p.clusters[n] for n in p.live] for p in prepared]
-    formatted = citations.format_citations(
+    formatted = citeproc.format_citations(
         docs, ctx.sources, ctx.style, language=ctx.language, workers=ctx.workers
     )
     return [_finish(p, f, ctx.language) for p, f in zip(prepared, formatted, strict=True)]

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from masthead.content.citations import pandoc_path
+from masthead.content.citeproc import pandoc_path
 from masthead.errors import SourceError
 
 CSL_TYPES_HINT = "book, article-journal, chapter, webpage, report..."

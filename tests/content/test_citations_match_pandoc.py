@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from masthead.content import citations
+from masthead.content import citeproc
 from masthead.content.frontmatter import split
 from masthead.content.render import BodySource, RenderContext, render_bodies
 from masthead.importers.sources import read_bibtex
@@ -46,12 +46,12 @@ EDGE_CASES = [
 ]
 
 
-def pandoc_render(markdown: str, bib: Path, style: citations.Style) -> str:
+def pandoc_render(markdown: str, bib: Path, style: citeproc.Style) -> str:
     meta = ["--metadata", "link-citations=true"]
     if style.path is not None:
         meta += ["--csl", str(style.path)]
     return subprocess.run(
-        [citations.pandoc_path(), "--from", "markdown", "--to", "html", "--wrap=none",
+        [citeproc.pandoc_path(), "--from", "markdown", "--to", "html", "--wrap=none",
          "--citeproc", "--bibliography", str(bib), *meta],
         input=markdown, capture_output=True, text=True, check=True).stdout
 
@@ -69,7 +69,7 @@ def cites_and_entries(html: str) -> tuple[list[str], dict[str, str]]:
 
 
 def check_against_pandoc(posts: list[str], sources: dict, style_name: str, tmp_path: Path):
-    style = citations.resolve_style(style_name)
+    style = citeproc.resolve_style(style_name)
     bib = tmp_path / "bib.json"
     bib.write_text(json.dumps([dict(v, id=k) for k, v in sources.items()]))
     ctx = RenderContext(sources=sources, style=style)
@@ -94,7 +94,7 @@ def test_same_author_same_year_is_disambiguated_per_post(tmp_path):
     # Doe 2001 is "2001a" only in a post that also cites another Doe 2001.
     posts = ["[@doe2001] and [@doe2001b].\n", "Only [@doe2001].\n"]
     check_against_pandoc(posts, SOURCES, "chicago-author-date", tmp_path)
-    ctx = RenderContext(sources=SOURCES, style=citations.resolve_style("chicago-author-date"))
+    ctx = RenderContext(sources=SOURCES, style=citeproc.resolve_style("chicago-author-date"))
     first, second = render_bodies([BodySource("a", posts[0]), BodySource("b", posts[1])], ctx)
     assert "Doe 2001a" in first and "Doe 2001b" in first
     assert "(<a" in second and "Doe 2001)" in HTMLParser(second).text()
@@ -118,15 +118,15 @@ def test_benchmark_corpus_posts_match_pandoc(tmp_path):
     # shortcut (one Pandoc run, locator templates): the comparison above covered it.
     from masthead.content.render import _prepare
 
-    ctx = RenderContext(sources=sources, style=citations.resolve_style("chicago-author-date"))
+    ctx = RenderContext(sources=sources, style=citeproc.resolve_style("chicago-author-date"))
     docs = [[p.clusters[n] for n in p.live] for p in (_prepare(BodySource("p", t), ctx)
                                                       for t in posts)]
-    assert len(citations._fast_path(docs, sources, ctx.style, "en") or {}) > 40
+    assert len(citeproc._fast_path(docs, sources, ctx.style, "en") or {}) > 40
 
 
 def test_a_note_style_turns_citations_into_footnotes():
     ctx = RenderContext(sources=SOURCES,
-                        style=citations.resolve_style("chicago-notes-bibliography"))
+                        style=citeproc.resolve_style("chicago-notes-bibliography"))
     html = render_bodies([BodySource("p", "Text [@doe2001, 12] and more [@roe1999].[^1]\n\n"
                                           "[^1]: A note citing [@anon].\n")], ctx)[0]
     tree = HTMLParser(html)

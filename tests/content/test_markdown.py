@@ -6,10 +6,10 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from masthead.content import citations
+from masthead.content import citeproc
 from masthead.content.render import RenderContext, render_body
 
-CTX = RenderContext(sources={}, style=citations.resolve_style("chicago-author-date"))
+CTX = RenderContext(sources={}, style=citeproc.resolve_style("chicago-author-date"))
 
 
 def render(text: str) -> HTMLParser:
