@@ -2,7 +2,7 @@
 --
 -- Input: a Markdown document whose metadata names the bibliography (CSL-JSON) and
 -- `nocite: "@*"` (so every reference is loaded once). Each top-level Div is a batch of
--- posts that may share one citeproc run (see masthead/content/citations.py); each
+-- posts that may share one citeproc run (see masthead/content/citeproc.py); each
 -- paragraph in a batch is one citation cluster.
 --
 -- Output, on stdout, for each batch: a line "@@batch ID", then one HTML document in
