@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from masthead.build import bodies, parallel, search_index, snapshot
+from masthead.build.files import write_files
 from masthead.build.outputs import Output, plan
 from masthead.build.state import MARKER, BuildState, new_build_id
 from masthead.build.theme import Theme
@@ -71,12 +72,7 @@ def _render_chunk(indexes: Sequence[int]) -> list[tuple[str, str, list[str]]] | 
             return str(exc)
         except Exception as exc:
             return f"rendering /{out.name} failed: {_describe(exc)}"
-        for rel, data in files.items():
-            target = _CHUNK_ROOT / rel
-            if target.parent not in dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                dirs.add(target.parent)
-            target.write_bytes(data)
+        write_files(_CHUNK_ROOT, files, dirs)
         done.append((out.name, out.key, sorted(files)))
     return done
 

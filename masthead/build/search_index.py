@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from masthead.build.files import write_files
 from masthead.content import markdown
 
 VERSION = 4
@@ -164,17 +165,6 @@ class Update:
     state: dict  # remembered for the next build
 
 
-def _write(out: Path, files: dict[str, bytes]) -> list[str]:
-    dirs: set[Path] = set()
-    for rel, data in files.items():
-        target = out / rel
-        if target.parent not in dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            dirs.add(target.parent)
-        target.write_bytes(data)
-    return list(files)
-
-
 def update(docs: Sequence[Doc], previous: dict | None,
            load_terms: Callable[[Iterable[int]], dict[int, str]], out: Path, *,
            full: bool) -> Update | None:
@@ -211,7 +201,7 @@ def update(docs: Sequence[Doc], previous: dict | None,
         segments.append({"name": delta_name, "first": first, "count": len(delta)})
         files.update({f"search/{delta_name}/{rel}": data for rel, data in seg_files.items()})
     files["search/meta.json"] = _meta(segments, sorted(deleted), len(docs))
-    written = _write(out, files)
+    written = write_files(out, files)
     owned = sorted({*previous["base_files"], *written})
     state = dict(previous, delta=delta_name, delta_docs=delta_docs, deleted=sorted(deleted))
     return Update(written, owned, state)
@@ -237,7 +227,7 @@ def _rebuild(docs: Sequence[Doc], load_terms, out: Path) -> Update:
     for (first, name, written), (start, end) in zip(built, bounds, strict=True):
         base_files += written
         segments.append({"name": name, "first": first, "count": end - start})
-    meta = _write(out, {"search/meta.json": _meta(segments, [], len(docs))})
+    meta = write_files(out, {"search/meta.json": _meta(segments, [], len(docs))})
     state = {"version": VERSION, "base": segments, "base_files": sorted(base_files),
              "base_docs": [[d.post_id, d.signature] for d in docs],
              "delta": None, "delta_docs": [], "deleted": []}
