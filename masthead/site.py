@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +37,6 @@ class SiteDir:
         """Private working files (build state); never published."""
         return self.root / ".masthead"
 
-
-def default_site_root() -> Path:
-    return Path(os.environ.get("MASTHEAD_SITE") or ".").resolve()
 
 
 def open_site(root: Path, *, migrate: bool = True) -> SiteDir:

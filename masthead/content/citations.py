@@ -9,7 +9,7 @@ Pandoc's syntax: ``[@key]``, ``[see @a, p. 3; @b]``, ``@key says``, ``@key [p. 3
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from masthead.errors import CitationError
@@ -103,7 +103,3 @@ def extract(markdown: str, known: Mapping[str, object] | set[str]) -> Extracted:
 
     text = IN_TEXT_RE.sub(in_text, text)
     return Extracted(text, clusters)
-
-
-def load_csl_json(items: Iterable[Mapping]) -> dict[str, dict]:
-    return {str(item["id"]): dict(item) for item in items}

@@ -53,8 +53,9 @@ def test_citations_link_to_a_bibliography_at_the_end_of_the_post(public):
     assert [e.attributes["id"] for e in entries] == ["ref-orwell1946politics", "ref-orwell1946why"]
     assert entries[0].text().startswith("Orwell, George. 1946a.")
     # Footnotes come after the bibliography, as in Pandoc's output.
-    html = (public / "2025/10/orwell-and-the-windowpane/index.html").read_text()
-    assert "footnotes" not in html or html.index("bibliography") < html.index('id="footnotes"')
+    html = (public / "2025/12/footnotes-are-a-courtesy/index.html").read_text()
+    assert 'id="bibliography"' in html and 'id="footnotes"' in html
+    assert html.index('id="bibliography"') < html.index('id="footnotes"')
 
 
 def test_home_is_paginated_with_stable_pages_numbered_from_the_oldest(public):
