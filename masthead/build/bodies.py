@@ -17,6 +17,7 @@ from pathlib import Path
 from masthead.build import search_index
 from masthead.build.snapshot import excerpt_of
 from masthead.content import citeproc
+from masthead.content.citecache import CitationCache
 from masthead.content.render import (
     BodySource,
     RenderContext,
@@ -30,6 +31,8 @@ PARALLEL_FROM = 200
 
 
 def context_for(site, site_root: Path | None = None) -> RenderContext:
+    """What rendering a body needs besides its text; with a site folder, the citation
+    cache in its ``.masthead/`` too."""
     from masthead.content.models import Source
 
     sources = {key: csl for key, csl in Source.objects.values_list("key", "csl")}
@@ -38,6 +41,7 @@ def context_for(site, site_root: Path | None = None) -> RenderContext:
         style=citeproc.resolve_style(site.citation_style, site_root),
         language=site.language,
         workers=max(1, min(2, os.cpu_count() or 1)),
+        cache=CitationCache(site_root / ".masthead" / "citations.sqlite") if site_root else None,
     )
 
 
@@ -66,6 +70,8 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
 
     site = Site.objects.get()
     ctx = context_for(site, site_root)
+    if force and ctx.cache is not None:
+        ctx.cache.clear()
     fingerprints = source_fingerprints(ctx)
     inputs = inputs_fingerprint(ctx, fingerprints)
     candidates = Post.objects.filter(status=Post.PUBLISHED)

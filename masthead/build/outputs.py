@@ -8,7 +8,6 @@ Nothing here touches the file system; rendering is a pure function of the snapsh
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from typing import NamedTuple
 
 from masthead.build import feeds, urls
 from masthead.build.bodies import BodyStore
+from masthead.build.keys import key as _key
 from masthead.build.snapshot import PostView, Snapshot
 from masthead.build.theme import Theme
 
@@ -26,35 +26,8 @@ class Output(NamedTuple):
     render: Callable[[], dict[str, bytes]]  # path relative to public/ -> bytes
 
 
-def _key(*parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
 def _when(d) -> str:
     return d.isoformat() if d else ""
-
-
-_SIGS: dict[tuple[str, int], tuple] = {}
-
-
-def _post_sig(p: PostView) -> tuple:
-    sig = _SIGS.get(("post", id(p)))
-    if sig is None:
-        sig = _SIGS[("post", id(p))] = (
-            p.id, p.title, p.path, _when(p.published), _when(p.updated), p.excerpt,
-            p.render_key, tuple(t.slug + "\0" + t.name for t in p.tags), p.authors, p.series,
-            p.canonical_url)
-    return sig
-
-
-def _card_sig(p: PostView) -> str:
-    """What a listing shows of a post (computed once per post: it is on many listings)."""
-    sig = _SIGS.get(("card", id(p)))
-    if sig is None:
-        sig = _SIGS[("card", id(p))] = _key(
-            p.title, p.path, _when(p.published), p.excerpt,
-            tuple(t.slug + "\0" + t.name for t in p.tags))
-    return sig
 
 
 class Planner:
@@ -71,8 +44,9 @@ class Planner:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def page(self, path: str, template: str, key: str, body_of: int | None = None,
+    def page(self, path: str, template: str, key: object, body_of: int | None = None,
              **context) -> None:
+        """Plan a page; ``key`` holds the values its template reads besides the site's."""
         name = urls.file_for(path)
         site, theme, store = self.site, self.theme, self.store
 
@@ -86,7 +60,7 @@ class Planner:
 
         self.outputs.append(Output(name, _key(self.site_sig, template, key), render))
 
-    def file(self, name: str, key: str, render: Callable[[], bytes]) -> None:
+    def file(self, name: str, key: object, render: Callable[[], bytes]) -> None:
         self.outputs.append(Output(name, _key(self.site_sig, key), lambda: {name: render()}))
 
     def card(self, post: PostView):
@@ -116,11 +90,11 @@ class Planner:
             newer = posts[i + 1] if i + 1 < len(posts) else None
             parts = tuple(series.get(post.series, ())) if post.series else ()
             self.page(post.path, "post.html",
-                      _key(_post_sig(post), older and _card_sig(older),
-                           newer and _card_sig(newer), tuple(_card_sig(p) for p in parts)),
+                      (post.page_key, older and older.card_key, newer and newer.card_key,
+                       tuple(p.card_key for p in parts)),
                       body_of=post.id, post=post, older=older, newer=newer, series_parts=parts)
         for page in snap.pages:
-            self.page(page.path, "page.html", _key(_post_sig(page)), body_of=page.id, post=page)
+            self.page(page.path, "page.html", page.page_key, body_of=page.id, post=page)
         self.listing("/", self.site.title, posts, is_home=True)
         tagged: dict[str, list[PostView]] = defaultdict(list)
         for p in posts:
@@ -130,16 +104,16 @@ class Planner:
             self.listing(tag.path, f"Posts tagged “{tag.name}”", tagged[tag.slug], tag=tag)
             self.feeds(tag.path, f"{self.site.title}: {tag.name}", tagged[tag.slug])
         counts = [(t, len(tagged[t.slug])) for t in snap.tags.values()]
-        self.page("/tags/", "tags.html", _key(tuple((t.slug, t.name, n) for t, n in counts)),
+        self.page("/tags/", "tags.html", tuple((t.slug, t.name, n) for t, n in counts),
                   tags=counts)
         self.archives(posts)
         self.feeds("/", self.site.title, posts)
         self.page("/search/", "search.html", "search")
-        self.page("/404.html", "404.html", _key(tuple(_card_sig(p) for p in posts[-5:])),
+        self.page("/404.html", "404.html", tuple(p.card_key for p in posts[-5:]),
                   recent=list(reversed(posts[-5:])))
-        self.file("sitemap.xml", _key(tuple((p.path, _when(p.updated), _when(p.published))
-                                            for p in (*posts, *snap.pages)),
-                                      tuple(snap.tags)), self.sitemap)
+        self.file("sitemap.xml", (tuple((p.path, _when(p.updated), _when(p.published))
+                                        for p in (*posts, *snap.pages)), tuple(snap.tags)),
+                  self.sitemap)
         self.file("robots.txt", "robots", lambda: (
             f"User-agent: *\nAllow: /\n\nSitemap: {self.site.absolute('/sitemap.xml')}\n"
         ).encode())
@@ -162,7 +136,7 @@ class Planner:
         newest = list(reversed(posts[-n:]))
         older_page = (len(posts) - n - 1) // n + 1 if len(posts) > n else None
         self.page(base, "list.html",
-                  _key(tuple(_card_sig(p) for p in newest), older_page, title),
+                  (tuple(p.card_key for p in newest), older_page, title),
                   title=title, posts=newest, tag=tag, is_home=is_home, number=None,
                   newer_href=None,
                   older_href=urls.listing_page_path(base, older_page) if older_page else None)
@@ -173,7 +147,7 @@ class Planner:
             newer = urls.listing_page_path(base, k + 1) if k < pages else base
             older = urls.listing_page_path(base, k - 1) if k > 1 else None
             self.page(urls.listing_page_path(base, k), "list.html",
-                      _key(tuple(_card_sig(p) for p in chunk), k, pages == k, title),
+                      (tuple(p.card_key for p in chunk), k, pages == k, title),
                       title=title, posts=chunk, tag=tag, is_home=False, number=k,
                       newer_href=newer, older_href=older)
 
@@ -187,19 +161,18 @@ class Planner:
             for month, items in months.items():
                 newest = list(reversed(items))
                 self.page(f"/{year:04d}/{month:02d}/", "archive_month.html",
-                          _key(tuple(_card_sig(p) for p in newest)),
+                          tuple(p.card_key for p in newest),
                           year=year, month=month, posts=newest)
             by_month = [(m, list(reversed(months[m]))) for m in sorted(months, reverse=True)]
             self.page(f"/{year:04d}/", "archive_year.html",
-                      _key(tuple((m, tuple((p.title, p.path, _when(p.published)) for p in items))
-                                 for m, items in by_month)),
+                      tuple((m, tuple(p.card_key for p in items)) for m, items in by_month),
                       year=year, months=by_month)
             summary.append((year, [(m, len(months[m])) for m in sorted(months)]))
-        self.page("/archive/", "archive.html", _key(summary), years=summary)
+        self.page("/archive/", "archive.html", summary, years=summary)
 
     def feeds(self, path: str, title: str, posts: Sequence[PostView]) -> None:
         newest = list(reversed(posts[-self.site.feed_limit :]))
-        key = _key(path, title, tuple(_post_sig(p) for p in newest))
+        key = _key(path, title, tuple(p.page_key for p in newest))
         site, store = self.site, self.store
         ids = [p.id for p in newest]
         for name, write in (("feed.xml", feeds.atom), ("rss.xml", feeds.rss),
@@ -248,11 +221,7 @@ class Planner:
 
 
 def plan(snap: Snapshot, theme: Theme, store: BodyStore) -> list[Output]:
-    _SIGS.clear()
-    try:
-        outputs = Planner(snap, theme, store).plan()
-    finally:
-        _SIGS.clear()
+    outputs = Planner(snap, theme, store).plan()
     seen: dict[str, Output] = {}
     for o in outputs:
         if o.name in seen:

@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from masthead.build.files import write_files
 from masthead.content import markdown
@@ -80,19 +81,13 @@ def shard_name(term: str) -> str:
     return term[:PREFIX].encode("utf-8").hex()
 
 
-@dataclass(frozen=True)
-class Doc:
+class Doc(NamedTuple):
     post_id: int
-    signature: str  # changes when anything indexed or shown changes
+    signature: str  # changes when anything indexed or shown changes (PostView.search_key)
     path: str
     title: str
     date: str
     excerpt: str
-
-
-def doc_signature(render_key: str, path: str, title: str, date: str, excerpt: str) -> str:
-    return hashlib.sha256(f"{render_key}\0{path}\0{title}\0{date}\0{excerpt}".encode()
-                          ).hexdigest()[:20]
 
 
 def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str],

@@ -10,9 +10,11 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from masthead.build import urls
+from masthead.build.keys import key
 from masthead.content import markdown
 
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
@@ -30,8 +32,10 @@ class TagView:
         return urls.tag_path(self.slug)
 
 
-@dataclass(frozen=True)
-class PostView:
+class PostView(NamedTuple):
+    """A published post or page as templates see it (a tuple: 10,000 of them are made
+    on every build, and a frozen dataclass costs four times as much to create)."""
+
     id: int
     kind: str
     slug: str
@@ -46,6 +50,10 @@ class PostView:
     series: str
     canonical_url: str
     old_paths: tuple[str, ...]
+    # Keys (see masthead.build.keys), made once here because many outputs use them:
+    card_key: str  # what a listing shows of the post
+    page_key: str  # everything the post's own page shows of it
+    search_key: str  # what the search index holds of it
 
     @property
     def sort_key(self) -> tuple:
@@ -189,24 +197,30 @@ def load(now: dt.datetime | None = None) -> Snapshot:
             old_of.setdefault(post_id, []).append(path)
 
     posts, pages = [], []
+    local_now = now.astimezone(tz)
     for r in rows:
         published = r["published_at"].astimezone(tz) if r["published_at"] else None
-        if r["kind"] == Post.POST and published and published > now.astimezone(tz):
+        if r["kind"] == Post.POST and published and published > local_now:
             continue  # published with a future date: it appears when its time comes
+        updated = r["updated_at"].astimezone(tz) if r["updated_at"] else None
         path = (
             urls.post_path(site.permalink, slug=r["slug"], id=r["id"], published=published)
             if r["kind"] == Post.POST else urls.page_path(r["slug"])
         )
+        excerpt = excerpt_of(r["excerpt"], "") if r["excerpt"] else r["auto_excerpt"]
+        tags = tuple(tags_of.get(r["id"], ()))
+        authors = tuple(authors_of.get(r["id"], ())) or ((site.author,) if site.author else ())
+        when = published.isoformat() if published else ""
+        tag_names = tuple((t.slug, t.name) for t in tags)
+        card_key = key(r["title"], path, when, excerpt, tag_names)
         pv = PostView(
-            id=r["id"], kind=r["kind"], slug=r["slug"], title=r["title"], path=path,
-            published=published,
-            updated=r["updated_at"].astimezone(tz) if r["updated_at"] else None,
-            excerpt=excerpt_of(r["excerpt"], "") if r["excerpt"] else r["auto_excerpt"],
-            render_key=r["render_key"],
-            tags=tuple(tags_of.get(r["id"], ())),
-            authors=tuple(authors_of.get(r["id"], ())) or ((site.author,) if site.author else ()),
-            series=r["series"], canonical_url=r["canonical_url"],
-            old_paths=tuple(old_of.get(r["id"], ())),
+            r["id"], r["kind"], r["slug"], r["title"], path, published, updated, excerpt,
+            r["render_key"], tags, authors, r["series"], r["canonical_url"],
+            tuple(old_of.get(r["id"], ())),
+            card_key=card_key,
+            page_key=key(card_key, r["id"], updated.isoformat() if updated else "",
+                         r["render_key"], authors, r["series"], r["canonical_url"]),
+            search_key=key(r["render_key"], path, r["title"], when[:10], excerpt),
         )
         (posts if r["kind"] == Post.POST else pages).append(pv)
     used_tags = {t.slug: t for p in posts for t in p.tags}

@@ -84,7 +84,11 @@ class Post(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "slug"], name="unique_slug_per_kind"),
         ]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # A build checks only the posts saved since the last one.
+            models.Index(fields=["status", "modified_at"], name="post_saved_since"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.slug}"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import html as htmllib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from masthead.content import citations, citeproc, markdown, sanitize
 from masthead.content.citations import MARK_RE, Cluster
+from masthead.content.citecache import CitationCache, doc_key, source_digest
 from masthead.content.citeproc import Style
 from masthead.errors import CitationError
 
@@ -44,11 +44,11 @@ class RenderContext:
     style: Style
     language: str = "en"
     workers: int = 1
+    cache: CitationCache | None = None  # formatted citations from earlier builds
 
 
 def source_fingerprints(ctx: RenderContext) -> dict[str, str]:
-    return {key: hashlib.sha256(json.dumps(csl, sort_keys=True).encode()).hexdigest()[:16]
-            for key, csl in ctx.sources.items()}
+    return {key: source_digest(csl) for key, csl in ctx.sources.items()}
 
 
 def render_key(body_hash: str, cited: list[str], ctx: RenderContext,
@@ -191,10 +191,25 @@ def render_bodies(items: Sequence[BodySource], ctx: RenderContext) -> list[str]:
     """Render many bodies at once, so their citations share Pandoc runs."""
     prepared = [_prepare(item, ctx) for item in items]
     docs = [[p.clusters[n] for n in p.live] for p in prepared]
-    formatted = citeproc.format_citations(
-        docs, ctx.sources, ctx.style, language=ctx.language, workers=ctx.workers
-    )
+    formatted = _format(docs, ctx)
     return [_finish(p, f, ctx.language) for p, f in zip(prepared, formatted, strict=True)]
+
+
+def _format(docs: list[list[Cluster]], ctx: RenderContext) -> list[citeproc.Formatted | None]:
+    """Citations from the cache where it has them; Pandoc formats (and caches) the rest."""
+    if ctx.cache is None:
+        return citeproc.format_citations(docs, ctx.sources, ctx.style, language=ctx.language,
+                                         workers=ctx.workers)
+    digests = {k: source_digest(ctx.sources[k])
+               for d in docs for c in d for k in c.keys if k in ctx.sources}
+    keys = [doc_key(d, digests, ctx.style, ctx.language) if d else "" for d in docs]
+    known = ctx.cache.get_many(k for k in keys if k)
+    todo = [[] if k in known else d for d, k in zip(docs, keys, strict=True)]
+    formatted = citeproc.format_citations(todo, ctx.sources, ctx.style, language=ctx.language,
+                                          workers=ctx.workers)
+    ctx.cache.put_many({k: f for k, f, d in zip(keys, formatted, todo, strict=True)
+                        if d and f is not None})
+    return [known.get(k) if k in known else f for k, f in zip(keys, formatted, strict=True)]
 
 
 def render_body(markdown_text: str, ctx: RenderContext, where: str = "text") -> str:
