@@ -15,10 +15,8 @@ _LINK_RE = re.compile(r'\b(href|src)="(/|#)')
 
 def absolute_links(html: str, site: SiteView, post_url: str) -> str:
     """Feed readers and mail clients need absolute links: fix /paths and #anchors."""
-    return _LINK_RE.sub(
-        lambda m: f'{m.group(1)}="{site.origin if m.group(2) == "/" else post_url}{m.group(2)}',
-        html,
-    )
+    prefix = {"/": site.origin + "/", "#": post_url + "#"}
+    return _LINK_RE.sub(lambda m: f'{m.group(1)}="{prefix[m.group(2)]}', html)
 
 
 def content_html(post: PostView, site: SiteView, body_html: str) -> str:

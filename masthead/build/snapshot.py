@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -79,7 +80,7 @@ class SiteView:
     def href(self, path: str) -> str:
         return urls.href(self.base_path, path)
 
-    @property
+    @cached_property  # every absolute link asks for it
     def origin(self) -> str:
         parts = urlsplit(self.url)
         return f"{parts.scheme}://{parts.netloc}"

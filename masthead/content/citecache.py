@@ -10,6 +10,7 @@ the site uses), written by every build process, and dropped by ``masthead build 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -54,14 +55,21 @@ class CitationCache:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        self._create()
+
+    def _create(self) -> None:
+        """Make the file in WAL mode now, in one process: build workers that each tried
+        to switch a new file to WAL at once would fail with "database is locked"."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.closing(sqlite3.connect(self.path, timeout=60)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS formatted (key TEXT PRIMARY KEY, value TEXT)")
+            conn.commit()
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None or self._pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS formatted (key TEXT PRIMARY KEY, value TEXT)")
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
@@ -104,3 +112,4 @@ class CitationCache:
             self._conn = None
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._create()

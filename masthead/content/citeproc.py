@@ -287,20 +287,26 @@ def format_citations(
     *,
     language: str = "en",
     workers: int = 1,
+    shortcut: bool = True,
 ) -> list[Formatted | None]:
-    """Format every document's clusters; ``None`` for documents that cite nothing."""
+    """Format every document's clusters; ``None`` for documents that cite nothing.
+
+    All of it takes one Pandoc run per worker (starting Pandoc and loading a style is
+    most of the cost of a few hundred posts): the shortcut's document (see
+    :class:`_Shortcut`) is one more batch beside the others.
+    """
     results: list[Formatted | None] = [None] * len(docs)
     docs = list(docs)
-    fast = _fast_path(docs, sources, style, language)
-    if fast is not None:
-        for i, formatted in fast.items():
-            results[i] = formatted
-            docs[i] = []
-    batches = plan_batches(docs, sources, numbered=style.numbered, positional=style.positional,
+    fast = _Shortcut.plan(docs, sources, style) if shortcut else None
+    rest = [[] if fast and i in fast.eligible else d for i, d in enumerate(docs)]
+    batches = plan_batches(rest, sources, numbered=style.numbered, positional=style.positional,
                            with_year=not style.names_globally)
+    if fast:
+        rest.append(fast.clusters)
+        batches.append([len(rest) - 1])
     if not batches:
         return results
-    used_keys = sorted({k for d in docs for c in d for k in c.keys})
+    used_keys = sorted({k for d in rest for c in d for k in c.keys})
     with tempfile.TemporaryDirectory(prefix="masthead-cite-") as tmp:
         bib = Path(tmp) / "bibliography.json"
         bib.write_text(json.dumps([dict(sources[k], id=k) for k in used_keys]), encoding="utf-8")
@@ -313,7 +319,7 @@ def format_citations(
         def run(w: int) -> None:
             try:
                 chosen = [batches[b] for b in shares[w]]
-                got = _run_pandoc(_pandoc_input(chosen, docs, style, language), bib)
+                got = _run_pandoc(_pandoc_input(chosen, rest, style, language), bib)
                 # Batch ids are local to the worker's document: map them back.
                 for item in got:
                     item["batch"] = shares[w][int(item["batch"][1:])]
@@ -330,15 +336,25 @@ def format_citations(
             raise errors[0]
     for item in (x for out in outputs for x in out):
         members = batches[item["batch"]]
+        if fast and members == [len(rest) - 1]:
+            done = fast.finish(docs, item)
+            if done is None:  # the style does something unusual with locators
+                retry = [d if i in fast.eligible else [] for i, d in enumerate(docs)]
+                done = dict(enumerate(format_citations(
+                    retry, sources, style, language=language, workers=workers,
+                    shortcut=False)))
+            for i in fast.eligible:
+                results[i] = done[i]
+            continue
         clusters = item["clusters"]
         notes = item["notes"]
         entries = item["entries"]
         pos = 0
-        clusters = clusters + [None] * (sum(len(docs[i]) for i in members) - len(clusters))
+        clusters = clusters + [None] * (sum(len(rest[i]) for i in members) - len(clusters))
         notes = notes + [False] * (len(clusters) - len(notes))
         for i in members:
-            n_c = len(docs[i])
-            keys = {k for c in docs[i] for k in c.keys}
+            n_c = len(rest[i])
+            keys = {k for c in rest[i] for k in c.keys}
             results[i] = Formatted(
                 clusters=list(clusters[pos : pos + n_c]),
                 notes=[bool(x) for x in notes[pos : pos + n_c]],
@@ -353,76 +369,85 @@ _SIMPLE_LOCATOR_RE = re.compile(r"^\[@(" + _KEY + r"), (p\. ?)?(\d{1,6})\]$")
 _PLACEHOLDER = "999999"
 
 
-def _fast_path(docs: list[list[Cluster]], sources: Mapping[str, Mapping], style: Style,
-               language: str) -> dict[int, Formatted] | None:
+@dataclass
+class _Shortcut:
     """Format the citations of posts whose sources cannot collide with any other source.
 
     A *clean* source shares no name-and-year token with any other source in the library,
     so no citation of it is ever disambiguated; in a style without position-dependent
     output, its clusters render the same wherever they stand, and so does its
-    bibliography entry. One Pandoc run then renders every distinct cluster of the posts
+    bibliography entry. One document then renders every distinct cluster of the posts
     that cite only clean sources, a locator template per source (``[@key, p. 999999]``:
     a page number is then substituted), and all their bibliography entries, in the
     style's order. Other posts take the batched path.
     """
-    if style.numbered or style.positional or style.is_note or style.substitutes_authors:
-        return None
-    owners: dict[str, set[str]] = {}
-    for key, csl in sources.items():
-        for token in _conflict_tokens(csl, not style.names_globally):
-            owners.setdefault(token, set()).add(key)
-    unclean = {k for keys in owners.values() if len(keys) > 1 for k in keys}
-    eligible = [i for i, d in enumerate(docs)
-                if d and not any(k in unclean for c in d for k in c.keys)]
-    if len(eligible) < 2:
-        return None
-    texts: dict[str, int] = {}  # distinct cluster text -> position in the Pandoc document
-    templates: dict[str, int] = {}  # key -> position of its locator template
-    for i in eligible:
-        for c in docs[i]:
-            raw = " ".join(c.raw.split())
-            simple = _SIMPLE_LOCATOR_RE.match(raw)
-            if simple:
-                templates.setdefault(simple.group(1).strip("{}"), len(texts) + len(templates))
-            elif raw not in texts:
-                texts[raw] = len(texts) + len(templates)
-    # One document: every distinct cluster and template, in one batch.
-    clusters = [None] * (len(texts) + len(templates))
-    for raw, n in texts.items():
-        clusters[n] = Cluster(raw=raw, keys=[], line=0)
-    for key, n in templates.items():
-        clusters[n] = Cluster(raw=f"[@{key}, p. {_PLACEHOLDER}]", keys=[key], line=0)
-    used = sorted({k for i in eligible for c in docs[i] for k in c.keys})
-    with tempfile.TemporaryDirectory(prefix="masthead-cite-") as tmp:
-        bib = Path(tmp) / "bibliography.json"
-        bib.write_text(json.dumps([dict(sources[k], id=k) for k in used]), encoding="utf-8")
+
+    eligible: set[int]
+    texts: dict[str, int]  # distinct cluster text -> position in the document
+    templates: dict[str, int]  # key -> position of its locator template
+    clusters: list[Cluster]  # the document: texts and templates, then one citing all
+
+    @classmethod
+    def plan(cls, docs: list[list[Cluster]], sources: Mapping[str, Mapping],
+             style: Style) -> _Shortcut | None:
+        if style.numbered or style.positional or style.is_note or style.substitutes_authors:
+            return None
+        owners: dict[str, set[str]] = {}
+        for key, csl in sources.items():
+            for token in _conflict_tokens(csl, not style.names_globally):
+                owners.setdefault(token, set()).add(key)
+        unclean = {k for keys in owners.values() if len(keys) > 1 for k in keys}
+        eligible = {i for i, d in enumerate(docs)
+                    if d and not any(k in unclean for c in d for k in c.keys)}
+        if len(eligible) < 2:
+            return None
+        texts: dict[str, int] = {}
+        templates: dict[str, int] = {}
+        for i in sorted(eligible):
+            for c in docs[i]:
+                raw = " ".join(c.raw.split())
+                simple = _SIMPLE_LOCATOR_RE.match(raw)
+                if simple:
+                    templates.setdefault(simple.group(1).strip("{}"),
+                                         len(texts) + len(templates))
+                elif raw not in texts:
+                    texts[raw] = len(texts) + len(templates)
+        clusters: list[Cluster] = [None] * (len(texts) + len(templates))  # type: ignore[list-item]
+        for raw, n in texts.items():
+            clusters[n] = Cluster(raw=raw, keys=[], line=0)
+        for key, n in templates.items():
+            clusters[n] = Cluster(raw=f"[@{key}, p. {_PLACEHOLDER}]", keys=[key], line=0)
         # Cite every source once more so each has its bibliography entry.
-        extra = Cluster(raw="[" + "; ".join(f"@{k}" for k in used) + "]", keys=used, line=0)
-        got = _run_pandoc(_pandoc_input([[0]], [[*clusters, extra]], style, language), bib)
-    rendered, entries, refs_class = got[0]["clusters"], got[0]["entries"], got[0]["refs_class"]
-    rendered += [None] * (len(clusters) + 1 - len(rendered))
-    template_html = {}
-    for key, n in templates.items():
-        html = rendered[n]
-        if html is None or html.count(_PLACEHOLDER) != 1:
-            return None  # the style does something unusual with locators: no shortcut
-        template_html[key] = html
-    out: dict[int, Formatted] = {}
-    for i in eligible:
-        htmls: list[str | None] = []
-        for c in docs[i]:
-            raw = " ".join(c.raw.split())
-            simple = _SIMPLE_LOCATOR_RE.match(raw)
-            if simple:
-                html = template_html[simple.group(1).strip("{}")].replace(
-                    _PLACEHOLDER, simple.group(3))
-            else:
-                html = rendered[texts[raw]]
-            htmls.append(html)
-        keys = {k for c in docs[i] for k in c.keys}
-        out[i] = Formatted(clusters=htmls, notes=[False] * len(htmls),
-                           entries=[(k, h) for k, h in entries if k in keys],
-                           refs_class=refs_class)
-    return out
+        used = sorted({k for i in eligible for c in docs[i] for k in c.keys})
+        clusters.append(Cluster(raw="[" + "; ".join(f"@{k}" for k in used) + "]", keys=used,
+                                line=0))
+        return cls(eligible, texts, templates, clusters)
 
-
+    def finish(self, docs: list[list[Cluster]], item: dict) -> dict[int, Formatted] | None:
+        """Each eligible post's citations from the document's rendering; None if the
+        style does not render a locator as a plain substitutable number."""
+        rendered = item["clusters"] + [None] * (len(self.clusters) - len(item["clusters"]))
+        entries, refs_class = item["entries"], item["refs_class"]
+        template_html = {}
+        for key, n in self.templates.items():
+            html = rendered[n]
+            if html is None or html.count(_PLACEHOLDER) != 1:
+                return None
+            template_html[key] = html
+        out: dict[int, Formatted] = {}
+        for i in self.eligible:
+            htmls: list[str | None] = []
+            for c in docs[i]:
+                raw = " ".join(c.raw.split())
+                simple = _SIMPLE_LOCATOR_RE.match(raw)
+                if simple:
+                    html = template_html[simple.group(1).strip("{}")].replace(
+                        _PLACEHOLDER, simple.group(3))
+                else:
+                    html = rendered[self.texts[raw]]
+                htmls.append(html)
+            keys = {k for c in docs[i] for k in c.keys}
+            out[i] = Formatted(clusters=htmls, notes=[False] * len(htmls),
+                               entries=[(k, h) for k, h in entries if k in keys],
+                               refs_class=refs_class)
+        return out

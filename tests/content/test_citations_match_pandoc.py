@@ -121,7 +121,8 @@ def test_benchmark_corpus_posts_match_pandoc(tmp_path):
     ctx = RenderContext(sources=sources, style=citeproc.resolve_style("chicago-author-date"))
     docs = [[p.clusters[n] for n in p.live] for p in (_prepare(BodySource("p", t), ctx)
                                                       for t in posts)]
-    assert len(citeproc._fast_path(docs, sources, ctx.style, "en") or {}) > 40
+    shortcut = citeproc._Shortcut.plan(docs, sources, ctx.style)
+    assert shortcut is not None and len(shortcut.eligible) > 40
 
 
 def test_a_note_style_turns_citations_into_footnotes():
