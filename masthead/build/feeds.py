@@ -24,7 +24,7 @@ def content_html(post: PostView, site: SiteView, body_html: str) -> str:
 
 
 def _generator(site: SiteView, title: str, path: str, feed_path: str,
-               posts: Sequence[PostView], bodies: Mapping[int, str]) -> FeedGenerator:
+               posts: Sequence[PostView], contents: Mapping[int, str]) -> FeedGenerator:
     fg = FeedGenerator()
     fg.id(site.absolute(path))
     fg.title(title)
@@ -46,7 +46,7 @@ def _generator(site: SiteView, title: str, path: str, feed_path: str,
         fe.published(post.published)
         fe.updated(post.updated or post.published)
         fe.summary(post.excerpt)
-        fe.content(content_html(post, site, bodies[post.id]), type="html")
+        fe.content(contents[post.id], type="html")
         for name in post.authors:
             fe.author({"name": name})
         for tag in post.tags:
@@ -55,19 +55,19 @@ def _generator(site: SiteView, title: str, path: str, feed_path: str,
 
 
 def atom(site: SiteView, title: str, path: str, posts: Sequence[PostView],
-         bodies: Mapping[int, str]) -> bytes:
-    return _generator(site, title, path, path + "feed.xml", posts, bodies).atom_str(pretty=True)
+         contents: Mapping[int, str]) -> bytes:
+    return _generator(site, title, path, path + "feed.xml", posts, contents).atom_str(pretty=True)
 
 
 def rss(site: SiteView, title: str, path: str, posts: Sequence[PostView],
-        bodies: Mapping[int, str]) -> bytes:
-    fg = _generator(site, title, path, path + "rss.xml", posts, bodies)
+        contents: Mapping[int, str]) -> bytes:
+    fg = _generator(site, title, path, path + "rss.xml", posts, contents)
     fg.description(site.description or title)
     return fg.rss_str(pretty=True)
 
 
 def json_feed(site: SiteView, title: str, path: str, posts: Sequence[PostView],
-              bodies: Mapping[int, str]) -> bytes:
+              contents: Mapping[int, str]) -> bytes:
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
@@ -80,7 +80,7 @@ def json_feed(site: SiteView, title: str, path: str, posts: Sequence[PostView],
                 "id": site.absolute(p.path),
                 "url": site.absolute(p.path),
                 "title": p.title,
-                "content_html": content_html(p, site, bodies[p.id]),
+                "content_html": contents[p.id],
                 "summary": p.excerpt,
                 "date_published": p.published.isoformat(),
                 "date_modified": (p.updated or p.published).isoformat(),

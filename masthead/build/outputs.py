@@ -41,6 +41,7 @@ class Planner:
         self.site_sig = _key(dataclasses.astuple(self.site), theme.fingerprint, self.nav)
         self.outputs: list[Output] = []
         self.cards: dict[int, str] = {}
+        self.feed_html: dict[int, str] = {}
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -173,12 +174,23 @@ class Planner:
     def feeds(self, path: str, title: str, posts: Sequence[PostView]) -> None:
         newest = list(reversed(posts[-self.site.feed_limit :]))
         key = _key(path, title, tuple(p.page_key for p in newest))
-        site, store = self.site, self.store
-        ids = [p.id for p in newest]
+        site = self.site
         for name, write in (("feed.xml", feeds.atom), ("rss.xml", feeds.rss),
                             ("feed.json", feeds.json_feed)):
             self.file(path.lstrip("/") + name, key,
-                      lambda write=write: write(site, title, path, newest, store.many(ids)))
+                      lambda write=write: write(site, title, path, newest,
+                                                self.feed_contents(newest)))
+
+    def feed_contents(self, posts: Sequence[PostView]) -> dict[int, str]:
+        """Each post's feed HTML (body, footer, absolute links), made once per process:
+        a post is in the site's three feeds and in three of each of its tags'."""
+        cache = self.feed_html
+        missing = [p for p in posts if p.id not in cache]
+        if missing:
+            bodies = self.store.many(p.id for p in missing)
+            for p in missing:
+                cache[p.id] = feeds.content_html(p, self.site, bodies[p.id])
+        return {p.id: cache[p.id] for p in posts}
 
     def sitemap(self) -> bytes:
         site = self.site

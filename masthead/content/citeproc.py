@@ -298,7 +298,7 @@ def format_citations(
     results: list[Formatted | None] = [None] * len(docs)
     docs = list(docs)
     fast = _Shortcut.plan(docs, sources, style) if shortcut else None
-    rest = [[] if fast and i in fast.eligible else d for i, d in enumerate(docs)]
+    rest = [fast.remainder(i, d) for i, d in enumerate(docs)] if fast else docs
     batches = plan_batches(rest, sources, numbered=style.numbered, positional=style.positional,
                            with_year=not style.names_globally)
     if fast:
@@ -334,17 +334,11 @@ def format_citations(
             t.join()
         if errors:
             raise errors[0]
+    shortcut_item = None
     for item in (x for out in outputs for x in out):
         members = batches[item["batch"]]
         if fast and members == [len(rest) - 1]:
-            done = fast.finish(docs, item)
-            if done is None:  # the style does something unusual with locators
-                retry = [d if i in fast.eligible else [] for i, d in enumerate(docs)]
-                done = dict(enumerate(format_citations(
-                    retry, sources, style, language=language, workers=workers,
-                    shortcut=False)))
-            for i in fast.eligible:
-                results[i] = done[i]
+            shortcut_item = item
             continue
         clusters = item["clusters"]
         notes = item["notes"]
@@ -362,6 +356,15 @@ def format_citations(
                 refs_class=item["refs_class"],
             )
             pos += n_c
+    if fast and shortcut_item is not None and not fast.finish(docs, shortcut_item, results):
+        # The style does something unusual with locators: format every post the
+        # shortcut touched the ordinary way.
+        touched = fast.eligible | set(fast.partial)
+        retry = [d if i in touched else [] for i, d in enumerate(docs)]
+        again = format_citations(retry, sources, style, language=language, workers=workers,
+                                 shortcut=False)
+        for i in touched:
+            results[i] = again[i]
     return results
 
 
@@ -371,18 +374,24 @@ _PLACEHOLDER = "999999"
 
 @dataclass
 class _Shortcut:
-    """Format the citations of posts whose sources cannot collide with any other source.
+    """Format the citations of clean sources once for all posts.
 
     A *clean* source shares no name-and-year token with any other source in the library,
     so no citation of it is ever disambiguated; in a style without position-dependent
-    output, its clusters render the same wherever they stand, and so does its
-    bibliography entry. One document then renders every distinct cluster of the posts
-    that cite only clean sources, a locator template per source (``[@key, p. 999999]``:
-    a page number is then substituted), and all their bibliography entries, in the
-    style's order. Other posts take the batched path.
+    output, a cluster citing only clean sources renders the same wherever it stands, and
+    so does a clean source's bibliography entry. One document then renders every
+    distinct such cluster of every post, a locator template per source
+    (``[@key, p. 999999]``: a page number is then substituted), and the bibliography
+    entries of the posts that cite only clean sources, in the style's order.
+
+    A post that also cites unclean sources keeps only those clusters in the batched
+    path, plus one cluster citing its clean sources: its batch then cites exactly the
+    sources the post does (the same disambiguation, the same bibliography), while its
+    clean clusters come from here.
     """
 
-    eligible: set[int]
+    eligible: set[int]  # posts whose clusters all cite clean sources
+    partial: dict[int, list[int]]  # other posts: the positions of their clean clusters
     texts: dict[str, int]  # distinct cluster text -> position in the document
     templates: dict[str, int]  # key -> position of its locator template
     clusters: list[Cluster]  # the document: texts and templates, then one citing all
@@ -397,15 +406,21 @@ class _Shortcut:
             for token in _conflict_tokens(csl, not style.names_globally):
                 owners.setdefault(token, set()).add(key)
         unclean = {k for keys in owners.values() if len(keys) > 1 for k in keys}
-        eligible = {i for i, d in enumerate(docs)
-                    if d and not any(k in unclean for c in d for k in c.keys)}
-        if len(eligible) < 2:
+        eligible: set[int] = set()
+        partial: dict[int, list[int]] = {}
+        for i, d in enumerate(docs):
+            clean = [j for j, c in enumerate(d) if not any(k in unclean for k in c.keys)]
+            if d and len(clean) == len(d):
+                eligible.add(i)
+            elif clean:
+                partial[i] = clean
+        if len(eligible) + len(partial) < 2:
             return None
         texts: dict[str, int] = {}
         templates: dict[str, int] = {}
-        for i in sorted(eligible):
-            for c in docs[i]:
-                raw = " ".join(c.raw.split())
+        for i in sorted([*eligible, *partial]):
+            for j in partial.get(i, range(len(docs[i]))):
+                raw = " ".join(docs[i][j].raw.split())
                 simple = _SIMPLE_LOCATOR_RE.match(raw)
                 if simple:
                     templates.setdefault(simple.group(1).strip("{}"),
@@ -417,37 +432,62 @@ class _Shortcut:
             clusters[n] = Cluster(raw=raw, keys=[], line=0)
         for key, n in templates.items():
             clusters[n] = Cluster(raw=f"[@{key}, p. {_PLACEHOLDER}]", keys=[key], line=0)
-        # Cite every source once more so each has its bibliography entry.
+        # Cite every source of the eligible posts once more, for its bibliography entry.
         used = sorted({k for i in eligible for c in docs[i] for k in c.keys})
-        clusters.append(Cluster(raw="[" + "; ".join(f"@{k}" for k in used) + "]", keys=used,
-                                line=0))
-        return cls(eligible, texts, templates, clusters)
+        if used:
+            clusters.append(Cluster(raw=_cite_all(used), keys=used, line=0))
+        return cls(eligible, partial, texts, templates, clusters)
 
-    def finish(self, docs: list[list[Cluster]], item: dict) -> dict[int, Formatted] | None:
-        """Each eligible post's citations from the document's rendering; None if the
-        style does not render a locator as a plain substitutable number."""
+    def remainder(self, i: int, doc: list[Cluster]) -> list[Cluster]:
+        """What of a post the batched path formats."""
+        if i in self.eligible:
+            return []
+        clean = self.partial.get(i)
+        if not clean:
+            return doc
+        clean_set = set(clean)
+        keep = [c for j, c in enumerate(doc) if j not in clean_set]
+        keys = sorted({k for j in clean for k in doc[j].keys})
+        return [*keep, Cluster(raw=_cite_all(keys), keys=keys, line=0)] if keys else keep
+
+    def finish(self, docs: list[list[Cluster]], item: dict,
+               results: list[Formatted | None]) -> bool:
+        """Fill in the posts this shortcut touched, the partial ones' batched results
+        already in ``results``; False if the style does not render a locator as a
+        plain substitutable number."""
         rendered = item["clusters"] + [None] * (len(self.clusters) - len(item["clusters"]))
-        entries, refs_class = item["entries"], item["refs_class"]
         template_html = {}
         for key, n in self.templates.items():
             html = rendered[n]
             if html is None or html.count(_PLACEHOLDER) != 1:
-                return None
+                return False
             template_html[key] = html
-        out: dict[int, Formatted] = {}
+
+        def html_of(c: Cluster) -> str | None:
+            raw = " ".join(c.raw.split())
+            simple = _SIMPLE_LOCATOR_RE.match(raw)
+            if simple:
+                return template_html[simple.group(1).strip("{}")].replace(
+                    _PLACEHOLDER, simple.group(3))
+            return rendered[self.texts[raw]]
+
         for i in self.eligible:
-            htmls: list[str | None] = []
-            for c in docs[i]:
-                raw = " ".join(c.raw.split())
-                simple = _SIMPLE_LOCATOR_RE.match(raw)
-                if simple:
-                    html = template_html[simple.group(1).strip("{}")].replace(
-                        _PLACEHOLDER, simple.group(3))
-                else:
-                    html = rendered[self.texts[raw]]
-                htmls.append(html)
             keys = {k for c in docs[i] for k in c.keys}
-            out[i] = Formatted(clusters=htmls, notes=[False] * len(htmls),
-                               entries=[(k, h) for k, h in entries if k in keys],
-                               refs_class=refs_class)
-        return out
+            results[i] = Formatted(clusters=[html_of(c) for c in docs[i]],
+                                   notes=[False] * len(docs[i]),
+                                   entries=[(k, h) for k, h in item["entries"] if k in keys],
+                                   refs_class=item["refs_class"])
+        for i, clean in self.partial.items():
+            batched = results[i]
+            assert batched is not None
+            from_batch = iter(batched.clusters)
+            clean_set = set(clean)
+            htmls = [html_of(c) if j in clean_set else next(from_batch, None)
+                     for j, c in enumerate(docs[i])]
+            results[i] = Formatted(clusters=htmls, notes=[False] * len(htmls),
+                                   entries=batched.entries, refs_class=batched.refs_class)
+        return True
+
+
+def _cite_all(keys: Sequence[str]) -> str:
+    return "[" + "; ".join(f"@{k}" for k in keys) + "]"
