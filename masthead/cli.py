@@ -190,24 +190,97 @@ def _run_build(site, *, full: bool):
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on (default from masthead.toml).")
 @click.option("--port", default=None, type=int, help="Port (default from masthead.toml).")
+@click.option("--no-worker", is_flag=True,
+              help="Do not run background jobs here (a `masthead worker` runs them).")
 @click.pass_obj
-def serve(site: SiteOption, host: str | None, port: int | None) -> None:
-    """Serve the website (public/) over HTTP."""
+def serve(site: SiteOption, host: str | None, port: int | None, no_worker: bool) -> None:
+    """Serve the website (public/) and the studio (/studio/) over HTTP.
+
+    Unless --no-worker is given, a background worker runs beside the server: it
+    publishes scheduled posts and rebuilds the site after changes made in the studio.
+    """
     s = site.open()
-    _serve(s, host or s.config.server_host, port or s.config.server_port)
+    _serve(s, host or s.config.server_host, port or s.config.server_port,
+           worker=not no_worker)
 
 
-def _serve(site, host: str, port: int) -> None:
+def _serve(site, host: str, port: int, *, worker: bool = True) -> None:
     from masthead.build.snapshot import site_view
     from masthead.content.actions import get_site
     if not site.public.is_dir():
         raise MastheadError(f"{site.public} does not exist yet: run `masthead build` first")
     base_path = site_view(get_site()).base_path
-    out.print(f"Serving {site.root.name} at http://{host}:{port}/ (Ctrl-C to stop)")
+    out.print(f"Serving {site.root.name} at http://{host}:{port}/ (Ctrl-C to stop); "
+              f"the studio is at http://{host}:{port}/studio/")
     sys.stdout.flush()
+    if worker:
+        _start_worker_beside(site.root)
     # Replace this process with a lean one: Django stays behind.
     os.execv(sys.executable, [sys.executable, "-m", "masthead.web.server", str(site.public),
-                              base_path, host, str(port)])
+                              base_path, host, str(port), str(site.root)])
+
+
+def _start_worker_beside(root: Path) -> None:
+    """A `masthead worker` child that ends when the server (this process, once it has
+    exec'd) ends: Linux sends it SIGTERM when its parent dies."""
+    import signal
+    import subprocess
+
+    def die_with_parent() -> None:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    subprocess.Popen([sys.executable, "-m", "masthead", "--site", str(root), "worker"],
+                     preexec_fn=die_with_parent, stdin=subprocess.DEVNULL)
+
+
+@cli.command()
+@click.option("--burst", is_flag=True, help="Run the jobs that are due, then exit.")
+@click.pass_obj
+def worker(site: SiteOption, burst: bool) -> None:
+    """Run background jobs: scheduled posts, rebuilds after studio changes.
+
+    Jobs wait in the site's database, so they survive restarts; a job that a killed
+    worker left unfinished runs again (every job is safe to repeat).
+    """
+    import logging
+
+    from masthead.jobs.worker import run
+
+    site.open()
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s worker %(levelname)s %(message)s")
+    logging.getLogger("django_tasks").setLevel(logging.WARNING)
+    logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+    run(burst=burst)
+
+
+@cli.group(name="user")
+def user_() -> None:
+    """Studio accounts."""
+
+
+@user_.command(name="create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["owner", "editor", "author", "contributor"]),
+              required=True, help="owner: everything; editor: publishes any post; author: "
+                                  "publishes their own; contributor: drafts only.")
+@click.option("--name", default="", help="The name shown as the byline.")
+@click.pass_obj
+def user_create(site: SiteOption, email: str, role: str, name: str) -> None:
+    """Create an account; asks for its password (or reads it from standard input)."""
+    site.open()
+    from masthead.accounts.actions import create_user
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    user = create_user(email, role=role, password=password, name=name)
+    out.print(f"Created {user.email} ({user.get_role_display().lower()}). "
+              "Log in at /studio/ on the server (`masthead serve`).")
 
 
 @cli.command()

@@ -7,6 +7,9 @@ import; :func:`setup` configures Django once per process for one site.
 from __future__ import annotations
 
 import io
+import os
+import secrets
+from pathlib import Path
 
 from django.conf import settings
 
@@ -15,8 +18,68 @@ from masthead.errors import SiteError
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "masthead.content",
+    "masthead.accounts",
+    "masthead.studio",
 ]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so that it sees the outcome of authentication (django-axes' rule).
+    "axes.middleware.AxesMiddleware",
+]
+
+# The studio loads nothing from anywhere else, and no page may frame it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+
+def secret_key(state_dir: Path | None) -> str:
+    """The site's own signing key (sessions, CSRF, password reset links), made on first
+    use and kept in ``.masthead/secret_key``, readable by its owner only."""
+    if state_dir is None:
+        return "masthead-without-a-site-" + secrets.token_hex(16)
+    path = state_dir / "secret_key"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    state_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    tmp = state_dir / f"secret_key.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key + "\n")
+    try:
+        os.link(tmp, path)  # never replaces a key another process made meanwhile
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 def django_databases(db: DatabaseConfig) -> dict:
@@ -46,18 +109,72 @@ def django_databases(db: DatabaseConfig) -> dict:
     }
 
 
-def setup(db: DatabaseConfig, *, migrate: bool = True) -> None:
+def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = None) -> None:
     """Configure Django for this process and bring the schema up to date."""
     if not settings.configured:
         settings.configure(
             DEBUG=False,
-            SECRET_KEY="masthead-cli-not-used-for-signing",
+            SECRET_KEY=secret_key(state_dir),
             INSTALLED_APPS=INSTALLED_APPS,
+            MIDDLEWARE=MIDDLEWARE,
+            ROOT_URLCONF="masthead.studio.urls",
+            ALLOWED_HOSTS=["*"],  # the server answers for whatever name it is reached by
             DATABASES=django_databases(db),
             USE_TZ=True,
             TIME_ZONE="UTC",
             DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
             LOGGING_CONFIG=None,
+            AUTH_USER_MODEL="accounts.User",
+            AUTHENTICATION_BACKENDS=[
+                "axes.backends.AxesStandaloneBackend",
+                "django.contrib.auth.backends.ModelBackend",
+            ],
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"],
+            AUTH_PASSWORD_VALIDATORS=[
+                {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+                 "OPTIONS": {"min_length": 10}},
+                {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+                {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+            ],
+            LOGIN_URL="/studio/login/",
+            LOGIN_REDIRECT_URL="/studio/",
+            SESSION_COOKIE_NAME="masthead_session",
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            SESSION_COOKIE_PATH="/studio/",
+            SESSION_COOKIE_AGE=14 * 24 * 3600,
+            CSRF_COOKIE_NAME="masthead_csrf",
+            CSRF_COOKIE_PATH="/studio/",
+            CSRF_COOKIE_SAMESITE="Strict",
+            CSRF_FAILURE_VIEW="masthead.studio.views.csrf_failure",
+            X_FRAME_OPTIONS="DENY",
+            SECURE_CONTENT_TYPE_NOSNIFF=True,
+            SECURE_REFERRER_POLICY="same-origin",
+            CONTENT_SECURITY_POLICY=CONTENT_SECURITY_POLICY,
+            # Logins: five wrong passwords for one address from one client lock them
+            # out for fifteen minutes (429), whatever the password tried next.
+            AXES_FAILURE_LIMIT=5,
+            AXES_COOLOFF_TIME=0.25,
+            AXES_LOCKOUT_PARAMETERS=[["ip_address", "username"]],
+            AXES_USERNAME_FORM_FIELD="email",
+            AXES_USERNAME_CALLABLE="masthead.accounts.throttle.attempted_email",
+            AXES_RESET_ON_SUCCESS=True,
+            AXES_VERBOSE=False,
+            AXES_LOCKOUT_TEMPLATE="studio/locked_out.html",
+            AXES_HTTP_RESPONSE_CODE=429,
+            TEMPLATES=[{
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "APP_DIRS": True,
+                "OPTIONS": {"context_processors": [
+                    "django.template.context_processors.request",
+                    "django.template.context_processors.csrf",
+                    "django.contrib.auth.context_processors.auth",
+                ]},
+            }],
+            STATIC_URL="/studio/static/",
+            TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+            USE_I18N=False,
+            MASTHEAD_ROOT=state_dir.parent if state_dir else None,
         )
         # django.setup() without its URL-prefix step, which imports Django's whole HTTP
         # stack (a tenth of a second of every CLI command); the web server sets the

@@ -9,6 +9,7 @@ exits non-zero::
     ├── ContentError       a post, page or front matter field is invalid
     │   └── CitationError  a citation names a key the bibliography does not have
     ├── SourceError        a BibTeX or CSL-JSON file cannot be read
+    ├── AccountError       an account cannot be created or changed as asked
     └── BuildError         rendering or writing public/ failed; public/ is unchanged
 """
 
@@ -56,6 +57,10 @@ class CitationError(ContentError):
 
 
 class SourceError(MastheadError):
+    pass
+
+
+class AccountError(MastheadError):
     pass
 
 

@@ -38,12 +38,13 @@ class Result:
 
 
 def run_masthead(*args: str | Path, site: Path | None = None, check: bool = True,
-                 env: dict | None = None, timeout: float = 300) -> Result:
+                 env: dict | None = None, timeout: float = 300,
+                 input: str | None = None) -> Result:
     cmd = [sys.executable, "-m", "masthead"]
     if site is not None:
         cmd += ["--site", str(site)]
     cmd += [str(a) for a in args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, input=input,
                           env={**os.environ, "COLUMNS": "200", **(env or {})}, check=False)
     result = Result(proc.returncode, proc.stdout, proc.stderr)
     if check and proc.returncode != 0:
@@ -163,12 +164,13 @@ def demo_site(tmp_path_factory) -> Path:
 
 
 @contextlib.contextmanager
-def serving(site: Path) -> Iterator[str]:
-    """`masthead serve` on a free port; yields the base URL."""
+def serving(site: Path, *, worker: bool = True) -> Iterator[str]:
+    """`masthead serve` on a free port (with its background worker, unless told not);
+    yields the base URL."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "masthead", "--site", str(site), "serve",
-                             "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                             "--port", str(port), *([] if worker else ["--no-worker"])],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -11,6 +11,13 @@ import jinja2
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
 
+# JSON inside <script>: no character that HTML could read as markup (as Django's
+# json_script does), so a title like "</script><script>..." stays text.
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+# Bump when a filter or global changes what templates print: every page re-renders.
+FILTERS_VERSION = 2
+
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 
@@ -59,7 +66,7 @@ class Theme:
         self.env.filters["human_date"] = human_date
         self.env.filters["month_name"] = month_name
         self.env.filters["tojson_ld"] = lambda v: jinja2.utils.markupsafe.Markup(
-            json.dumps(v, ensure_ascii=False).replace("</", "<\\/"))
+            json.dumps(v, ensure_ascii=False).translate(_SCRIPT_SAFE))
         self.env.globals["article_ld"] = article_ld
         self.static_files = self._static_files()
         self.fingerprint = self._fingerprint()
@@ -74,7 +81,7 @@ class Theme:
         return files
 
     def _fingerprint(self) -> str:
-        h = hashlib.sha256()
+        h = hashlib.sha256(f"filters {FILTERS_VERSION}".encode())
         for d in self.template_dirs:
             for p in sorted(d.rglob("*")):
                 if p.is_file():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.db import models
 
 
@@ -34,6 +35,9 @@ class Author(models.Model):
     email = models.CharField(max_length=320, blank=True, default="")
     url = models.CharField(max_length=500, blank=True, default="")
     bio = models.TextField(blank=True, default="")
+    # The studio account that writes under this byline (imported authors have none).
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="byline")
 
 
 class Tag(models.Model):
@@ -51,7 +55,9 @@ class Post(models.Model):
     DRAFT = "draft"
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
-    STATUSES = [(DRAFT, "draft"), (SCHEDULED, "scheduled"), (PUBLISHED, "published")]
+    UNPUBLISHED = "unpublished"  # was published, then taken down
+    STATUSES = [(DRAFT, "draft"), (SCHEDULED, "scheduled"), (PUBLISHED, "published"),
+                (UNPUBLISHED, "unpublished")]
 
     kind = models.CharField(max_length=8, choices=KINDS, default=POST)
     slug = models.SlugField(max_length=200, allow_unicode=True)
@@ -148,3 +154,29 @@ class Source(models.Model):
     key = models.CharField(max_length=300, unique=True)
     csl = models.JSONField()
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class Revision(models.Model):
+    """A saved state of a post's text: autosaves, saves, publishes and restores.
+
+    Autosaves of a published post land here only (the live post changes when the writer
+    presses Update), so a closed tab or a crash loses at most the seconds since the last
+    autosave, and any earlier state can be restored.
+    """
+
+    AUTOSAVE, SAVE, PUBLISH, RESTORE = "autosave", "save", "publish", "restore"
+    KINDS = [(AUTOSAVE, "Autosave"), (SAVE, "Save"), (PUBLISH, "Publish"),
+             (RESTORE, "Restore")]
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    title = models.CharField(max_length=500)
+    body = models.TextField(blank=True, default="")
+    excerpt = models.TextField(blank=True, default="")
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "-created_at"], name="revisions_newest")]

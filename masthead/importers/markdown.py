@@ -30,7 +30,7 @@ from masthead.importers import sources as source_files
 _JEKYLL_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _KNOWN = {
     "title", "date", "publishDate", "published", "lastmod", "updated", "modified", "slug",
-    "tags", "categories", "draft", "summary", "excerpt", "description", "aliases",
+    "tags", "categories", "draft", "unpublished", "summary", "excerpt", "description", "aliases",
     "redirect_from", "url", "permalink", "type", "layout", "author", "authors",
     "canonical_url", "canonicalURL", "canonical", "series",
 }
@@ -132,7 +132,12 @@ def parse_file(path: Path, rel: Path, tz: zoneinfo.ZoneInfo, now: dt.datetime,
         raise ContentError("must be true or false", path=path, field="draft")
     if meta.get("published") is False:
         draft = True
-    if draft:
+    unpublished = meta.get("unpublished", False)
+    if not isinstance(unpublished, bool):
+        raise ContentError("must be true or false", path=path, field="unpublished")
+    if unpublished:
+        status = Post.UNPUBLISHED  # was published once, then taken down
+    elif draft:
         status = Post.DRAFT
     elif kind == Post.POST and published_at and published_at > now:
         status = Post.SCHEDULED

@@ -46,8 +46,10 @@ def post_document(post: Post, tags: list[str], authors: list[str], old: list[str
         meta["date"] = post.published_at.astimezone(tz).isoformat()
     if post.updated_at:
         meta["lastmod"] = post.updated_at.astimezone(tz).isoformat()
-    if post.status == Post.DRAFT:
-        meta["draft"] = True
+    if post.status in (Post.DRAFT, Post.UNPUBLISHED):
+        meta["draft"] = True  # Hugo and Jekyll then leave it out, as Masthead does
+    if post.status == Post.UNPUBLISHED:
+        meta["unpublished"] = True
     if tags:
         meta["tags"] = tags
     if authors:

@@ -1,0 +1,1 @@
+"""Who may use the studio: accounts, roles and what each role may do."""

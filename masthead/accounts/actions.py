@@ -1,0 +1,45 @@
+"""The only code that writes accounts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from masthead.accounts.models import Role, User
+from masthead.errors import AccountError
+
+
+def _check(email: str, role: str, password: str) -> str:
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise AccountError(f"'{email}' is not an email address") from None
+    if role not in Role.values:
+        raise AccountError(f"unknown role '{role}': use one of {', '.join(Role.values)}")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise AccountError("the password is too weak: " + " ".join(exc.messages)) from None
+    return email
+
+
+@transaction.atomic
+def create_user(email: str, *, role: str, password: str, name: str = "") -> User:
+    """A new account; an address may have one account only."""
+    email = _check(email, role, password)
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(f"{email} already has an account")
+    user = User(email=email, role=role, name=name.strip())
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def set_password(user: User, password: str) -> None:
+    _check(user.email, user.role, password)
+    user.set_password(password)
+    user.save(update_fields=["password"])

@@ -1,0 +1,246 @@
+"""The studio's writes: create, save, autosave, publish, schedule, unpublish, restore.
+
+Like :mod:`masthead.content.actions`, these are the only code that changes posts for the
+studio; each is one transaction, and the jobs it needs (a build, a scheduled publish)
+are queued inside that transaction, so they exist exactly when the change does.
+Views check permissions (:mod:`masthead.accounts.permissions`) before calling these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.content.actions import _tag
+from masthead.content.models import Author, Post, PostAuthor, PostTag, Revision, Tag
+from masthead.errors import ContentError
+from masthead.jobs.queue import enqueue_build, enqueue_publish
+
+if TYPE_CHECKING:
+    from masthead.accounts.models import User
+
+AUTOSAVE_EVERY = dt.timedelta(seconds=60)  # one autosave revision a minute is kept
+_SLUG_RE = re.compile(r"^[\w-]+$")
+
+
+@dataclass
+class Draft:
+    """What the editor sends: the writer's text and fields, not yet checked."""
+
+    title: str
+    body: str = ""
+    slug: str = ""
+    excerpt: str = ""
+    tags: list[str] = field(default_factory=list)
+    canonical_url: str = ""
+
+    def checked(self) -> Draft:
+        title = " ".join(self.title.split())
+        if not title:
+            raise ContentError("a post needs a title", field="title")
+        if len(title) > 500:
+            raise ContentError("at most 500 characters", field="title")
+        slug = self.slug.strip().lower()
+        if slug and not _SLUG_RE.match(slug):
+            raise ContentError("letters, digits and hyphens only", field="slug")
+        url = self.canonical_url.strip()
+        if url and not re.match(r"^https?://[^\s/]+", url):
+            raise ContentError("must be an http(s) address", field="canonical_url")
+        tags = []
+        for t in self.tags:
+            t = " ".join(t.split())
+            if t and t not in tags:
+                tags.append(t[:200])
+        return Draft(title=title, body=self.body.replace("\r\n", "\n"), slug=slug,
+                     excerpt=self.excerpt.strip(), tags=tags, canonical_url=url)
+
+
+def byline_for(user: User) -> Author:
+    """The author a studio account writes as, made on first use."""
+    from masthead.build.urls import slugify
+
+    author = Author.objects.filter(user=user).first()
+    if author is not None:
+        return author
+    base = slugify(user.display_name) or "author"
+    slug, n = base, 1
+    while Author.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Author.objects.create(slug=slug, name=user.display_name, email=user.email,
+                                 user=user)
+
+
+def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
+    from masthead.build.urls import slugify
+
+    base = wanted or slugify(title) or "post"
+    taken = set(Post.objects.filter(kind=kind, slug__startswith=base)
+                .exclude(pk=exclude).values_list("slug", flat=True))
+    if wanted and wanted in taken:
+        raise ContentError(f"another {kind} already has the slug '{wanted}'", field="slug")
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _apply(post: Post, draft: Draft) -> None:
+    post.title = draft.title
+    post.body = draft.body
+    post.excerpt = draft.excerpt
+    post.canonical_url = draft.canonical_url
+    post.slug = _unique_slug(post.kind, draft.slug or post.slug, draft.title, post.pk)
+
+
+def _set_tags(post: Post, names: list[str]) -> None:
+    PostTag.objects.filter(post=post).delete()
+    cache: dict[str, Tag] = {}
+    PostTag.objects.bulk_create([PostTag(post=post, tag=_tag(n, cache), position=i)
+                                 for i, n in enumerate(names)])
+    Tag.objects.filter(posts__isnull=True).delete()
+
+
+def _revision(post: Post, kind: str, user: User | None, draft: Draft | None = None) -> Revision:
+    d = draft or Draft(title=post.title, body=post.body, excerpt=post.excerpt,
+                       tags=tag_names(post))
+    return Revision.objects.create(post=post, kind=kind, title=d.title, body=d.body,
+                                   excerpt=d.excerpt, tags=d.tags, user=user)
+
+
+def tag_names(post: Post) -> list[str]:
+    return [pt.tag.name for pt in PostTag.objects.filter(post=post).select_related("tag")
+            .order_by("position")]
+
+
+@transaction.atomic
+def create_post(user: User, draft: Draft, *, kind: str = Post.POST) -> Post:
+    draft = draft.checked()
+    post = Post(kind=kind, status=Post.DRAFT)
+    _apply(post, draft)
+    post.save()
+    PostAuthor.objects.create(post=post, author=byline_for(user), position=0)
+    _set_tags(post, draft.tags)
+    _revision(post, Revision.SAVE, user, draft)
+    return post
+
+
+@transaction.atomic
+def save_post(user: User, post_id: int, draft: Draft) -> Post:
+    """Store the editor's text in the post; a published post is rebuilt."""
+    draft = draft.checked()
+    post = Post.objects.select_for_update().get(pk=post_id)
+    _apply(post, draft)
+    if post.status == Post.PUBLISHED:
+        post.updated_at = timezone.now()
+    post.save()
+    _set_tags(post, draft.tags)
+    _revision(post, Revision.SAVE, user, draft)
+    if post.status == Post.PUBLISHED:
+        enqueue_build()
+    return post
+
+
+@transaction.atomic
+def autosave(user: User, post_id: int, draft: Draft) -> Revision:
+    """Keep the editor's text safe without publishing it.
+
+    A draft's own fields follow the editor; a published or scheduled post changes only
+    when the writer saves, so its autosaves are revisions alone. Autosaves within a
+    minute of the previous one replace it, so history keeps one a minute.
+    """
+    draft = draft.checked()
+    post = Post.objects.select_for_update().get(pk=post_id)
+    if post.status in (Post.DRAFT, Post.UNPUBLISHED):
+        _apply(post, draft)
+        post.save()
+        _set_tags(post, draft.tags)
+    last = post.revisions.order_by("-created_at", "-id").first()
+    if last and last.kind == Revision.AUTOSAVE and last.user_id == user.pk and \
+            timezone.now() - last.created_at < AUTOSAVE_EVERY:
+        last.title, last.body, last.excerpt, last.tags = (draft.title, draft.body,
+                                                          draft.excerpt, draft.tags)
+        last.save(update_fields=["title", "body", "excerpt", "tags"])
+        return last
+    return _revision(post, Revision.AUTOSAVE, user, draft)
+
+
+@transaction.atomic
+def publish_post(user: User, post_id: int, draft: Draft | None = None) -> Post:
+    """Publish now (with the editor's text, if given); the build makes it live."""
+    post = Post.objects.select_for_update().get(pk=post_id)
+    if draft is not None:
+        draft = draft.checked()
+        _apply(post, draft)
+        _set_tags(post, draft.tags)
+    now = timezone.now()
+    if post.status == Post.PUBLISHED:
+        post.updated_at = now
+    elif post.published_at is None or post.published_at > now or post.status == Post.SCHEDULED:
+        post.published_at = now.replace(microsecond=0)
+    post.status = Post.PUBLISHED
+    post.save()
+    _revision(post, Revision.PUBLISH, user)
+    enqueue_build()
+    return post
+
+
+@transaction.atomic
+def schedule_post(user: User, post_id: int, when: dt.datetime,
+                  draft: Draft | None = None) -> Post:
+    """Publish at a time to come (the worker does it); a past time publishes now."""
+    if when.tzinfo is None:
+        raise ContentError("needs a time zone", field="published_at")
+    if when <= timezone.now():
+        return publish_post(user, post_id, draft)
+    post = Post.objects.select_for_update().get(pk=post_id)
+    if draft is not None:
+        draft = draft.checked()
+        _apply(post, draft)
+        _set_tags(post, draft.tags)
+    was_live = post.status == Post.PUBLISHED
+    post.status = Post.SCHEDULED
+    post.published_at = when.replace(microsecond=0)
+    post.save()
+    _revision(post, Revision.SAVE, user)
+    enqueue_publish(post.pk, post.published_at)
+    if was_live:
+        enqueue_build()  # it leaves the site until its new time
+    return post
+
+
+@transaction.atomic
+def unpublish_post(user: User, post_id: int) -> Post:
+    post = Post.objects.select_for_update().get(pk=post_id)
+    was_live = post.status == Post.PUBLISHED
+    post.status = Post.UNPUBLISHED if post.status == Post.PUBLISHED else Post.DRAFT
+    post.save(update_fields=["status", "modified_at"])
+    if was_live:
+        enqueue_build()
+    return post
+
+
+@transaction.atomic
+def restore_revision(user: User, revision_id: int) -> Post:
+    """Put an earlier text back into the post (kept as a revision of its own)."""
+    rev = Revision.objects.select_related("post").get(pk=revision_id)
+    draft = Draft(title=rev.title, body=rev.body, excerpt=rev.excerpt, tags=list(rev.tags),
+                  slug=rev.post.slug, canonical_url=rev.post.canonical_url)
+    post = save_post(user, rev.post_id, draft)
+    Revision.objects.filter(pk=post.revisions.order_by("-id").values("id")[:1]).update(
+        kind=Revision.RESTORE)
+    return post
+
+
+def publish_scheduled_post(post: Post) -> None:
+    """The worker's part of scheduling: the time has come (called in its transaction)."""
+    post.status = Post.PUBLISHED
+    post.save(update_fields=["status", "modified_at"])
+    _revision(post, Revision.PUBLISH, None)
+    enqueue_build()

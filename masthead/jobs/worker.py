@@ -1,0 +1,69 @@
+"""``masthead worker``: run queued jobs, in this process, one at a time.
+
+django-tasks' database worker does the claiming (a row lock, so several workers on
+PostgreSQL never run the same job). Masthead adds what a writer's site needs around it:
+jobs that a killed worker left "running" are put back on the queue when a worker starts
+(every job is idempotent), and scheduled posts whose time has passed are published even
+if their job was lost (an import, a restored backup).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+
+STALE_AFTER = dt.timedelta(minutes=10)  # a job "running" this long was orphaned
+
+log = logging.getLogger("masthead.jobs")
+
+
+def requeue_orphans(now: dt.datetime | None = None) -> int:
+    """Put jobs back that a worker claimed and never finished."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    return DBTaskResult.objects.filter(
+        status="RUNNING", started_at__lt=now - STALE_AFTER).update(status="READY",
+                                                                    started_at=None)
+
+
+def catch_up_scheduled() -> int:
+    """Queue the publishing of every scheduled post that is due."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from masthead.content.models import Post
+    from masthead.jobs.queue import enqueue_publish
+
+    now = timezone.now()
+    due = list(Post.objects.filter(status=Post.SCHEDULED, published_at__lte=now)
+               .values_list("id", flat=True))
+    with transaction.atomic():
+        for post_id in due:
+            enqueue_publish(post_id, now)
+    return len(due)
+
+
+def run(*, burst: bool = False, interval: float = 1.0) -> None:
+    """Run jobs until stopped (SIGINT/SIGTERM finish the current job first); with
+    ``burst``, until no job is due."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    orphans = requeue_orphans()
+    if orphans:
+        log.warning("put %d interrupted job(s) back on the queue", orphans)
+    due = catch_up_scheduled()
+    if due:
+        log.info("%d scheduled post(s) are due", due)
+    worker = Worker(queue_names=["default"], interval=interval, batch=burst,
+                    backend_name="default", startup_delay=False, max_tasks=None,
+                    worker_id=f"{socket.gethostname()}-{os.getpid()}"[:64],
+                    excluded_queue_names=[])
+    worker.configure_signals()
+    try:
+        worker.run()
+    finally:
+        worker.reset_signals()

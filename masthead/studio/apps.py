@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StudioConfig(AppConfig):
+    name = "masthead.studio"
+    label = "studio"

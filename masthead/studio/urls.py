@@ -1,0 +1,16 @@
+from django.urls import path, re_path
+
+from masthead.studio import views
+
+urlpatterns = [
+    path("studio/", views.post_list, name="posts"),
+    path("studio/login/", views.login_view, name="login"),
+    path("studio/logout/", views.logout_view, name="logout"),
+    path("studio/posts/new/", views.new_post, name="new_post"),
+    path("studio/posts/<int:post_id>/", views.edit_post, name="edit_post"),
+    path("studio/posts/<int:post_id>/autosave/", views.autosave_post, name="autosave"),
+    path("studio/posts/<int:post_id>/revisions/", views.revisions, name="revisions"),
+    path("studio/revisions/<int:revision_id>/restore/", views.restore, name="restore"),
+    path("studio/preview/", views.preview, name="preview"),
+    re_path(r"^studio/static/(?P<path>[\w./-]+)$", views.static, name="studio_static"),
+]

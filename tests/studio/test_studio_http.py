@@ -1,0 +1,228 @@
+"""The studio over HTTP, against a real `masthead serve`, on SQLite and PostgreSQL:
+accounts, CSRF, throttling, security headers, permissions, publishing, XSS, autosave."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from tests.conftest import make_site, run_masthead
+from tests.studio.conftest import PASSWORD, ROLES, email
+
+
+def test_user_create_takes_the_password_from_standard_input(tmp_path):
+    site = make_site(tmp_path)
+    ok = run_masthead("user", "create", "Writer@Example.org", "--role", "author", site=site,
+                      input=PASSWORD + "\n")
+    assert "Created Writer@Example.org (author)" in ok.stdout
+    weak = run_masthead("user", "create", "b@example.org", "--role", "owner", site=site,
+                        input="12345\n", check=False)
+    assert weak.code == 1 and "too weak" in weak.stderr and weak.stderr[-1] == "\n"
+    twice = run_masthead("user", "create", "writer@example.org", "--role", "owner", site=site,
+                         input=PASSWORD + "\n", check=False)
+    assert twice.code == 1 and "already has an account" in twice.stderr
+    bad = run_masthead("user", "create", "not-an-address", "--role", "owner", site=site,
+                       input=PASSWORD + "\n", check=False)
+    assert bad.code == 1 and "is not an email address" in bad.stderr
+
+
+def test_the_studio_asks_for_a_login_and_sends_strict_headers(studio):
+    anon = studio.session(None)
+    r = anon.get("/studio/")
+    assert r.status_code == 302 and r.headers["location"].startswith("/studio/login/")
+    page = anon.get("/studio/login/")
+    csp = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    login = studio.session(None).login(email("owner"), PASSWORD)
+    assert login.status_code == 302
+    session_cookie = next(c for c in login.headers.get_list("set-cookie")
+                          if c.startswith("masthead_session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+
+
+def test_forms_without_a_csrf_token_are_refused(studio):
+    anon = studio.session(None)
+    anon.get("/studio/login/")
+    r = anon.post("/studio/login/", {"email": email("owner"), "password": PASSWORD},
+                  token=False)
+    assert r.status_code == 403
+    owner = studio.session("owner")
+    assert owner.post("/studio/posts/new/", {"title": "T", "action": "save"},
+                      token=False).status_code == 403
+    assert owner.post("/studio/posts/new/", {"title": "T", "action": "save",
+                                             "csrfmiddlewaretoken": "forged" * 8},
+                      token=False).status_code == 403
+
+
+def test_repeated_wrong_passwords_lock_the_login(studio):
+    s = studio.session(None)
+    codes = [s.login(email("editor"), f"wrong password {i}").status_code for i in range(6)]
+    assert codes[:4] == [401] * 4 and codes[4:] == [429, 429]
+    # Locked: even the right password is refused now, and the address's case is no way out.
+    assert s.login(email("editor"), PASSWORD).status_code == 429
+    assert s.login(email("editor").upper(), PASSWORD).status_code == 429
+    # Other accounts are not affected.
+    assert studio.session(None).login(email("author"), PASSWORD).status_code == 302
+
+
+def test_every_studio_address_checks_the_role(studio):
+    owner = studio.session("owner")
+    others = owner.new_post("The owner's post")
+    expected = {  # role -> what it may do with someone else's post
+        "owner": 200, "editor": 200, "author": 403, "contributor": 403,
+    }
+    for role in ROLES:
+        s = studio.session(role)
+        assert s.get("/studio/").status_code == 200
+        assert s.get(f"/studio/posts/{others}/").status_code == expected[role], role
+        assert s.get(f"/studio/posts/{others}/revisions/").status_code == expected[role], role
+        assert s.post(f"/studio/posts/{others}/autosave/",
+                      {"title": "Hijacked"}).status_code == expected[role], role
+        assert s.post(f"/studio/posts/{others}/", {"title": "Hijacked", "action": "save"}
+                      ).status_code == (302 if expected[role] == 200 else 403), role
+        page_code = s.get("/studio/posts/new/?kind=page").status_code
+        assert page_code == (200 if role in ("owner", "editor") else 403), role
+        # Everyone may write a draft of their own...
+        mine = s.new_post(f"A draft by the {role}")
+        assert s.get(f"/studio/posts/{mine}/").status_code == 200
+        # ...but a contributor may not publish it, and only sees their own posts.
+        publish = s.post(f"/studio/posts/{mine}/", {"title": f"By the {role}",
+                                                   "action": "publish"})
+        assert publish.status_code == (403 if role == "contributor" else 302), role
+        listed = s.get("/studio/").text
+        assert ("The owner&#x27;s post" in listed or "Hijacked" in listed) == (
+            role in ("owner", "editor")), role
+    anon = studio.session(None)
+    for path in ["/studio/", f"/studio/posts/{others}/", f"/studio/posts/{others}/revisions/",
+                 "/studio/posts/new/"]:
+        r = anon.get(path)
+        assert r.status_code == 302 and "/studio/login/" in r.headers["location"], path
+    assert anon.post("/studio/preview/", {"body": "x"}).status_code == 302
+
+
+def test_a_published_post_goes_live_with_its_notes_and_bibliography(studio):
+    owner = studio.session("owner")
+    body = ("Milton argued for unlicensed printing [@milton1644, p. 4].[^1]\n\n"
+            "[^1]: A footnote, as the site shows it.\n")
+    preview = owner.post("/studio/preview/", {"body": body}).json()["html"]
+    assert 'class="footnotes"' in preview and "Milton 1644" in preview
+    assert 'id="bibliography"' in preview
+    post_id = owner.new_post("On Licensing", body, action="publish", tags="free press")
+    editor_page = owner.get(f"/studio/posts/{post_id}/").text
+    assert "Published" in editor_page
+    year_month = dt.datetime.now(dt.UTC).strftime("%Y/%m")
+    page = studio.wait_for(f"/{year_month}/on-licensing/", "A footnote, as the site shows it.")
+    assert "Milton 1644, 4" in page.text and 'id="bibliography"' in page.text
+    studio.wait_for("/tags/free-press/", "On Licensing")
+    # Unpublished: the page leaves the site after the worker's build.
+    owner.get(f"/studio/posts/{post_id}/")
+    owner.post(f"/studio/posts/{post_id}/", {"title": "On Licensing", "action": "unpublish"})
+    with studio.client() as c:
+        for _ in range(150):
+            if c.get(f"/{year_month}/on-licensing/").status_code == 404:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the unpublished post is still on the site")
+
+
+def assert_inert(html: str) -> None:
+    """No script the writer typed, no event handler, no javascript: link in the page."""
+    tree = HTMLParser(html)
+    for script in tree.css("script"):
+        assert "alert" not in (script.text() or "") or script.attributes.get("type") == \
+            "application/ld+json", script.html
+        assert "<" not in (script.text() or "").replace("<\\/", ""), script.html
+    for node in tree.css("*"):
+        for name, value in node.attributes.items():
+            assert not name.lower().startswith("on"), node.html
+            assert not (value or "").strip().lower().startswith("javascript:"), node.html
+    assert not tree.css("svg[onload], img[onerror]")
+
+
+XSS_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)>'
+XSS_BODY = ('Hello <script>alert("body")</script> <a href="javascript:alert(2)">link</a> '
+            '<img src="x" onerror="alert(3)">\n')
+XSS_TAG = '<svg onload=alert(4)>'
+
+
+def test_markup_in_title_body_and_tags_never_runs(studio):
+    author = studio.session("author")
+    post_id = author.new_post(XSS_TITLE, XSS_BODY, action="publish", tags=XSS_TAG)
+    for text in (author.get("/studio/").text, author.get(f"/studio/posts/{post_id}/").text,
+                 author.get(f"/studio/posts/{post_id}/revisions/").text):
+        assert_inert(text)
+        assert "&lt;script&gt;alert(&quot;title&quot;)" in text  # shown as text
+    preview = author.post("/studio/preview/", {"body": XSS_BODY}).json()["html"]
+    assert_inert(preview)
+    assert "<script" not in preview
+    year_month = dt.datetime.now(dt.UTC).strftime("%Y/%m")
+    listing = studio.wait_for("/", "Hello").text
+    links = re.findall(r'href="(/' + year_month + r'/[^"]+/)"', listing)
+    assert links, listing[:1000]
+    page = studio.wait_for(links[0], "Hello").text
+    for text in (listing, page):
+        assert_inert(text)
+
+
+def test_autosave_keeps_text_without_touching_the_live_post(studio):
+    owner = studio.session("owner")
+    draft = owner.new_post("Work in progress", "First words.")
+    r = owner.post(f"/studio/posts/{draft}/autosave/",
+                   {"title": "Work in progress", "body": "First words, and more."},
+                   headers={"accept": "application/json"})
+    assert r.status_code == 200 and r.json()["revision"]
+    # A draft follows the editor: a reload shows the autosaved text.
+    assert "First words, and more." in owner.get(f"/studio/posts/{draft}/").text
+    live = owner.new_post("Already live", "The published text.", action="publish")
+    year_month = dt.datetime.now(dt.UTC).strftime("%Y/%m")
+    studio.wait_for(f"/{year_month}/already-live/", "The published text.")
+    owner.post(f"/studio/posts/{live}/autosave/",
+               {"title": "Already live", "body": "A rewrite in progress."})
+    # The editor brings the autosave back after a reload; the site keeps the live text.
+    editor = owner.get(f"/studio/posts/{live}/").text
+    assert "A rewrite in progress." in editor and "Showing your autosaved text" in editor
+    with studio.client() as c:
+        assert "The published text." in c.get(f"/{year_month}/already-live/").text
+    # Revisions: the publish, the autosave; restoring the publish puts its text back.
+    revisions = owner.get(f"/studio/posts/{live}/revisions/").text
+    ids = re.findall(r"/studio/revisions/(\d+)/restore/", revisions)
+    assert len(ids) >= 3  # created, published, autosaved
+    assert owner.post(f"/studio/revisions/{ids[-1]}/restore/").status_code == 302
+    assert owner.get(f"/studio/posts/{live}/").status_code == 200
+
+
+def test_a_scheduled_post_appears_when_the_worker_reaches_its_time(studio):
+    owner = studio.session("owner")
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)
+    # The form's time is in the site's zone (UTC here), to the minute: give seconds too.
+    post_id = owner.new_post("Later today", "Scheduled text.", action="schedule",
+                             publish_at=when.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert "Scheduled" in owner.get(f"/studio/posts/{post_id}/").text
+    year_month = when.strftime("%Y/%m")
+    with studio.client() as c:
+        assert c.get(f"/{year_month}/later-today/").status_code == 404
+    studio.wait_for(f"/{year_month}/later-today/", "Scheduled text.", timeout=40)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_worker_burst_publishes_due_posts_and_exits(tmp_path, database_url):
+    site = make_site(tmp_path, database_url)
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)).isoformat()
+    (posts / "soon.md").write_text(f"---\ntitle: Soon\ndate: {soon}\n---\n\nSoon.\n")
+    run_masthead("import", "markdown", posts, site=site)
+    run_masthead("build", site=site)
+    assert not list((site / "public").rglob("soon/index.html"))
+    time.sleep(2.5)
+    done = run_masthead("worker", "--burst", site=site, timeout=60)
+    assert "scheduled post(s) are due" in done.stderr
+    assert list((site / "public").rglob("soon/index.html"))
