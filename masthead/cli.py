@@ -85,6 +85,11 @@ def demo(directory: Path, host: str, port: int, no_serve: bool) -> None:
     site = site_actions.make_demo(directory, url=f"http://{host}:{port}/")
     report = _run_build(site, full=True)
     out.print(f"Demo site in {directory}: {report.rendered} files built in {report.seconds:.1f} s.")
+    login = site_actions.demo_account(site)
+    if login:
+        out.print(f"Studio: log in at http://{host}:{port}/studio/ as {login[0]} with the "
+                  f"password {login[1]} (kept in {directory}/.masthead/demo-login.txt).",
+                  markup=False)
     if not no_serve:
         _serve(site, host, port)
 

@@ -83,3 +83,31 @@ def make_demo(directory: Path, *, url: str) -> SiteDir:
     import_markdown_folder(site, DEMO_CONTENT)
     update_settings({"url": url})
     return site
+
+
+DEMO_EMAIL = "writer@demo.invalid"
+
+
+def demo_account(site: SiteDir) -> tuple[str, str] | None:
+    """An owner account for the demo's studio, with a random password written to
+    ``.masthead/demo-login.txt`` (readable by its owner only); None if it exists."""
+    import os
+    import secrets
+
+    from masthead.accounts.actions import create_user
+    from masthead.accounts.models import User
+
+    if User.objects.filter(email=DEMO_EMAIL).exists():
+        path = site.state_dir / "demo-login.txt"
+        if path.exists():
+            email, password = path.read_text(encoding="utf-8").split()[:2]
+            return email, password
+        return None
+    password = "-".join(secrets.token_urlsafe(4) for _ in range(4))
+    create_user(DEMO_EMAIL, role="owner", password=password, name="Demo Writer")
+    site.state_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(site.state_dir / "demo-login.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"{DEMO_EMAIL} {password}\n")
+    return DEMO_EMAIL, password

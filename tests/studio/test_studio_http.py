@@ -226,3 +226,35 @@ def test_worker_burst_publishes_due_posts_and_exits(tmp_path, database_url):
     done = run_masthead("worker", "--burst", site=site, timeout=60)
     assert "scheduled post(s) are due" in done.stderr
     assert list((site / "public").rglob("soon/index.html"))
+
+
+def test_the_demo_prints_a_studio_login_that_works(demo_site, demo_server):
+    from tests.studio.conftest import StudioSession
+
+    address, password = (demo_site / ".masthead" / "demo-login.txt").read_text().split()
+    assert (demo_site / ".masthead" / "demo-login.txt").stat().st_mode & 0o077 == 0
+    import httpx
+
+    s = StudioSession(httpx.Client(base_url=demo_server, timeout=30))
+    assert s.login(address, password).status_code == 302
+    assert "Orwell and the Windowpane" in s.get("/studio/").text
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_jobs_wait_in_the_database_until_a_worker_runs_them(tmp_path, database_url):
+    from tests.conftest import serving
+    from tests.studio.conftest import Studio, add_accounts
+
+    site = make_site(tmp_path, database_url, url="http://127.0.0.1/")
+    add_accounts(site)
+    run_masthead("build", site=site)
+    with serving(site, worker=False) as url:
+        studio = Studio(url, site)
+        studio.session("editor").new_post("Waiting for a worker", "Queued.", action="publish")
+        time.sleep(2)
+        year_month = dt.datetime.now(dt.UTC).strftime("%Y/%m")
+        with studio.client() as c:
+            assert c.get(f"/{year_month}/waiting-for-a-worker/").status_code == 404
+        done = run_masthead("worker", "--burst", site=site, timeout=120)
+        assert "built site" in done.stderr
+        studio.wait_for(f"/{year_month}/waiting-for-a-worker/", "Queued.", timeout=5)
