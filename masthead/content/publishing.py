@@ -244,3 +244,23 @@ def publish_scheduled_post(post: Post) -> None:
     post.save(update_fields=["status", "modified_at"])
     _revision(post, Revision.PUBLISH, None)
     enqueue_build()
+
+
+@transaction.atomic
+def change_settings(user: User, values: dict) -> None:
+    """Settings from the studio; every page may show them, so the site is rebuilt."""
+    from masthead.content.actions import update_settings
+
+    update_settings(values, source="studio settings")
+    enqueue_build()
+
+
+@transaction.atomic
+def add_sources(user: User, items: dict) -> object:
+    """Bibliography entries from the studio; posts citing them are rebuilt."""
+    from masthead.content.actions import import_sources
+
+    summary = import_sources(items)
+    if summary.created or summary.updated:
+        enqueue_build()
+    return summary

@@ -12,5 +12,7 @@ urlpatterns = [
     path("studio/posts/<int:post_id>/revisions/", views.revisions, name="revisions"),
     path("studio/revisions/<int:revision_id>/restore/", views.restore, name="restore"),
     path("studio/preview/", views.preview, name="preview"),
+    path("studio/settings/", views.site_settings_view, name="site_settings"),
+    path("studio/sources/", views.sources_view, name="sources"),
     re_path(r"^studio/static/(?P<path>[\w./-]+)$", views.static, name="studio_static"),
 ]

@@ -178,7 +178,15 @@ def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | N
         "tags_text": ", ".join(draft.tags if draft else []),
         "kind": post.kind if post else request.GET.get("kind", Post.POST),
         "restored_autosave": restored,
+        "sources": _cite_choices(),
     }, status=status)
+
+
+def _cite_choices() -> list[tuple[str, str]]:
+    from masthead.content.models import Source
+
+    return [(key, _source_label(key, csl)) for key, csl in
+            Source.objects.order_by("key").values_list("key", "csl")[:2000]]
 
 
 @studio_login_required
@@ -297,3 +305,125 @@ def restore(request: HttpRequest, revision_id: int) -> HttpResponse:
         raise PermissionDenied("restoring would change a published post")
     publishing.restore_revision(request.user, rev.pk)
     return HttpResponseRedirect(reverse("edit_post", args=[post.pk]) + "?done=restore")
+
+
+# -- site settings (owners) ----------------------------------------------------------------
+
+
+def _settings_form_values(site) -> dict[str, str]:
+    from masthead.content import site_settings
+
+    values = {}
+    for s in site_settings.SETTINGS:
+        v = getattr(site, s.name)
+        if s.name == "support_links":
+            v = "\n".join(f"{x['label']} | {x['url']}" for x in v or ())
+        values[s.name] = "" if v is None else str(v)
+    return values
+
+
+@studio_login_required
+def site_settings_view(request: HttpRequest) -> HttpResponse:
+    from masthead.content import citeproc, site_settings
+    from masthead.content.actions import get_site
+
+    if not permissions.can_manage_site(request.user):
+        raise PermissionDenied("only the site's owners change its settings")
+    site = get_site()
+    values = _settings_form_values(site)
+    error, error_field, status = "", "", 200
+    if request.method == "POST":
+        values = {s.name: request.POST.get(s.name, "") for s in site_settings.SETTINGS}
+        parsed: dict = {}
+        try:
+            for name, raw in values.items():
+                if name == "support_links":
+                    links = []
+                    for n, line in enumerate(raw.splitlines(), 1):
+                        if not line.strip():
+                            continue
+                        label, sep, url = line.rpartition("|")
+                        if not sep:
+                            raise ContentError(f"line {n}: write it as Label | https://...",
+                                               field=name)
+                        links.append({"label": label.strip(), "url": url.strip()})
+                    parsed[name] = links
+                else:
+                    parsed[name] = raw
+            for name, raw in parsed.items():
+                parsed[name] = site_settings.validate(name, raw, source="settings")
+            citeproc.resolve_style(parsed["citation_style"], settings.MASTHEAD_ROOT)
+            publishing.change_settings(request.user, parsed)
+            return HttpResponseRedirect(reverse("site_settings") + "?saved=1")
+        except ContentError as exc:
+            error, error_field, status = exc.reason, exc.field or "", 400
+    rows = [(s, values.get(s.name, ""), s.name.replace("_", " ").capitalize())
+            for s in site_settings.SETTINGS]
+    return render(request, "studio/settings.html", {
+        "rows": rows, "error": error, "error_field": error_field,
+        "long": {"description", "footer", "support_links"},
+    }, status=status)
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+
+def _source_label(key: str, csl: dict) -> str:
+    people = csl.get("author") or csl.get("editor") or []
+    name = ""
+    if people and isinstance(people[0], dict):
+        name = people[0].get("family") or people[0].get("literal") or ""
+    parts = (csl.get("issued") or {}).get("date-parts") or [[]]
+    year = parts[0][0] if parts and parts[0] else ""
+    title = str(csl.get("title", ""))
+    return " ".join(str(x) for x in (name, year) if x) + (f": {title}" if title else "")
+
+
+@studio_login_required
+def sources_view(request: HttpRequest) -> HttpResponse:
+    import tempfile
+
+    from masthead.content.models import Source
+    from masthead.errors import SourceError
+    from masthead.importers.sources import read_bibtex, read_csl_json
+
+    may_add = request.user.role != Role.CONTRIBUTOR
+    error, done, status = "", "", 200
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied("contributors cite sources; authors and editors add them")
+        text = request.POST.get("text", "")
+        upload = request.FILES.get("file")
+        fmt = request.POST.get("format", "bibtex")
+        if upload is not None:
+            if upload.size > 5 << 20:
+                error = "that file is larger than 5 MB"
+            else:
+                text = upload.read().decode("utf-8", errors="replace")
+                if upload.name.lower().endswith(".json"):
+                    fmt = "csl-json"
+        if not error and not text.strip():
+            error = "paste BibTeX or CSL-JSON, or choose a file"
+        if not error:
+            suffix = ".json" if fmt == "csl-json" else ".bib"
+            with tempfile.TemporaryDirectory(prefix="masthead-sources-") as tmp:
+                path = Path(tmp) / f"sources{suffix}"
+                path.write_text(text, encoding="utf-8")
+                try:
+                    items = (read_csl_json if fmt == "csl-json" else read_bibtex)(path)
+                    summary = publishing.add_sources(request.user, items)
+                    done = (f"{len(items)} sources: {summary.created} new, {summary.updated} "
+                            f"updated, {summary.unchanged} unchanged.")
+                except SourceError as exc:
+                    error = str(exc).replace(str(path), "the " + (
+                        "file" if upload is not None else "pasted text"))
+        status = 400 if error else 200
+    q = request.GET.get("q", "").strip().lower()
+    sources = [(key, _source_label(key, csl)) for key, csl in
+               Source.objects.order_by("key").values_list("key", "csl")]
+    if q:
+        sources = [(k, label) for k, label in sources if q in k.lower() or q in label.lower()]
+    return render(request, "studio/sources.html", {
+        "sources": sources[:1000], "count": len(sources), "q": q, "may_add": may_add,
+        "error": error, "done": done,
+    }, status=status)

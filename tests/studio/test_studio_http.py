@@ -258,3 +258,42 @@ def test_jobs_wait_in_the_database_until_a_worker_runs_them(tmp_path, database_u
         done = run_masthead("worker", "--burst", site=site, timeout=120)
         assert "built site" in done.stderr
         studio.wait_for(f"/{year_month}/waiting-for-a-worker/", "Queued.", timeout=5)
+
+
+def test_owners_change_settings_and_the_site_follows(studio):
+    assert studio.session("editor").get("/studio/settings/").status_code == 403
+    owner = studio.session("owner")
+    form = owner.get("/studio/settings/")
+    assert form.status_code == 200 and 'name="citation_style"' in form.text
+    values = {"title": "Renamed Margins", "url": "http://127.0.0.1/", "description": "",
+              "language": "en", "timezone": "UTC", "author": "", "footer": "Support me.",
+              "permalink": "/{year}/{month}/{slug}/", "citation_style": "chicago-author-date",
+              "support_links": "Patreon | https://patreon.example/me",
+              "posts_per_page": "10", "feed_limit": "20"}
+    bad = owner.post("/studio/settings/", {**values, "timezone": "Mars/Olympus"})
+    assert bad.status_code == 400 and "IANA time zone" in bad.text
+    bad = owner.post("/studio/settings/", {**values, "citation_style": "no-such-style"})
+    assert bad.status_code == 400 and "unknown citation style" in bad.text
+    bad = owner.post("/studio/settings/", {**values, "support_links": "no separator"})
+    assert bad.status_code == 400 and "Label | https://" in bad.text
+    assert owner.post("/studio/settings/", values).status_code == 302
+    home = studio.wait_for("/", "Renamed Margins").text
+    assert "https://patreon.example/me" in home
+
+
+def test_sources_are_added_in_the_studio_and_cited(studio):
+    contributor = studio.session("contributor")
+    assert "@milton1644" in contributor.get("/studio/sources/").text
+    assert contributor.post("/studio/sources/", {"text": "@book{x, title={X}}"}
+                            ).status_code == 403
+    author = studio.session("author")
+    bad = author.post("/studio/sources/", {"format": "csl-json", "text": "[{"})
+    assert bad.status_code == 400 and "the pasted text:1: not valid JSON" in bad.text
+    bib = ("@book{hobbes1651, author={Hobbes, Thomas}, title={Leviathan}, year={1651}, "
+           "publisher={Andrew Crooke}}\n")
+    added = author.post("/studio/sources/", {"format": "bibtex", "text": bib})
+    assert added.status_code == 200 and "1 new" in added.text
+    editor = author.get("/studio/posts/new/").text
+    assert 'value="hobbes1651"' in editor
+    html = author.post("/studio/preview/", {"body": "See [@hobbes1651, 13].\n"}).json()["html"]
+    assert "Hobbes 1651, 13" in html and "Leviathan" in html

@@ -103,7 +103,8 @@ def test_studio_pages_pass_axe_and_fit_a_phone(browser, studio, axe_source, sche
     page = ctx.new_page()
     problems = {}
     for path in ["/studio/login/", None, "/studio/", "/studio/posts/new/",
-                 f"/studio/posts/{post_id}/", f"/studio/posts/{post_id}/revisions/"]:
+                 f"/studio/posts/{post_id}/", f"/studio/posts/{post_id}/revisions/",
+                 "/studio/settings/", "/studio/sources/"]:
         if path is None:
             log_in(page, studio.url, "owner")
             continue

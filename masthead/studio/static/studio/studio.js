@@ -89,5 +89,19 @@
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();
   });
+  // Insert a citation at the cursor (the tool shows only when this script runs).
+  const cite = document.getElementById("cite-tool");
+  if (cite) {
+    cite.hidden = false;
+    document.getElementById("cite-insert").addEventListener("click", () => {
+      const key = document.getElementById("cite-key").value;
+      const text = "[@" + key + "]";
+      const start = body.selectionStart, end = body.selectionEnd;
+      body.setRangeText(text, start, end, "end");
+      body.focus();
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
   refreshPreview();
 })();
