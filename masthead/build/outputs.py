@@ -11,6 +11,7 @@ import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 from masthead.build import feeds, urls
@@ -31,8 +32,10 @@ def _when(d) -> str:
 
 
 class Planner:
-    def __init__(self, snap: Snapshot, theme: Theme, store: BodyStore):
+    def __init__(self, snap: Snapshot, theme: Theme, store: BodyStore,
+                 media: Path | None = None):
         self.snap = snap
+        self.media = media
         self.store = store
         self.site = snap.site
         self.theme = theme
@@ -123,7 +126,24 @@ class Planner:
             data_key = self.theme.static_version(name)
             self.outputs.append(Output(f"static/{name}", data_key,
                                        lambda name=name, src=src: {f"static/{name}": src.read_bytes()}))
+        self.media_files()
         return self.outputs
+
+    def media_files(self) -> None:
+        """The site's media/ (uploaded images) as public/media/, keyed by size and time:
+        a large library is not read on every build."""
+        if self.media is None or not self.media.is_dir():
+            return
+        for path in sorted(self.media.rglob("*")):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            rel = path.relative_to(self.media).as_posix()
+            if any(part.startswith(".") for part in rel.split("/")):
+                continue
+            st = path.stat()
+            name = f"media/{rel}"
+            self.outputs.append(Output(name, _key("media", st.st_size, st.st_mtime_ns),
+                                       lambda name=name, path=path: {name: path.read_bytes()}))
 
     def listing(self, base: str, title: str, posts: Sequence[PostView], *,
                 is_home: bool = False, tag=None) -> None:
@@ -232,8 +252,9 @@ class Planner:
         self.file("_redirects", _key("redirects", body), lambda: body.encode())
 
 
-def plan(snap: Snapshot, theme: Theme, store: BodyStore) -> list[Output]:
-    outputs = Planner(snap, theme, store).plan()
+def plan(snap: Snapshot, theme: Theme, store: BodyStore,
+         media: Path | None = None) -> list[Output]:
+    outputs = Planner(snap, theme, store, media).plan()
     seen: dict[str, Output] = {}
     for o in outputs:
         if o.name in seen:

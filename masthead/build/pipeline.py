@@ -160,7 +160,7 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
         store = bodies.BodyStore(p.id for p in (*snap.posts, *snap.pages))
         theme = Theme(site.templates, site.static)
         clock("snapshot")
-        outputs = plan(snap, theme, store)
+        outputs = plan(snap, theme, store, site.media)
     finally:
         gc.freeze()
         gc.enable()

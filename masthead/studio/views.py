@@ -427,3 +427,44 @@ def sources_view(request: HttpRequest) -> HttpResponse:
         "sources": sources[:1000], "count": len(sources), "q": q, "may_add": may_add,
         "error": error, "done": done,
     }, status=status)
+
+
+# -- images ----------------------------------------------------------------------------------
+
+
+@studio_login_required
+def upload_image(request: HttpRequest) -> HttpResponse:
+    """Store an image (see content/images.py) and give the HTML to put in a post."""
+    from django.db import transaction
+
+    from masthead.build.snapshot import site_view
+    from masthead.content.actions import get_site
+    from masthead.content.images import store_image
+    from masthead.jobs.queue import enqueue_build
+
+    wants_json = request.headers.get("accept", "").startswith("application/json")
+    snippet, error, status = "", "", 200
+    if request.method == "POST":
+        upload = request.FILES.get("image")
+        alt = request.POST.get("alt", "").strip()
+        if upload is None:
+            error, status = "choose an image to upload", 400
+        elif not alt:
+            error, status = "describe the image for readers who cannot see it (alt text)", 400
+        else:
+            try:
+                stored = store_image(upload.read(), upload.name,
+                                     Path(settings.MASTHEAD_ROOT) / "media")
+            except ContentError as exc:
+                error, status = str(exc), 400
+            else:
+                with transaction.atomic():
+                    enqueue_build()  # copies the new files into public/media/
+                snippet = stored.html(site_view(get_site()).href, alt)
+        if wants_json:
+            return JsonResponse({"error": error} if error else {"html": snippet},
+                                status=status)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "studio/media.html", {"snippet": snippet, "error": error},
+                  status=status)

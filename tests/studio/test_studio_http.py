@@ -297,3 +297,76 @@ def test_sources_are_added_in_the_studio_and_cited(studio):
     assert 'value="hobbes1651"' in editor
     html = author.post("/studio/preview/", {"body": "See [@hobbes1651, 13].\n"}).json()["html"]
     assert "Hobbes 1651, 13" in html and "Leviathan" in html
+
+
+def _photo_with_gps(width: int = 2000, height: int = 1200) -> bytes:
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (width, height), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 6  # Orientation: rotated 90 degrees
+    gps = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
+    exif[0x8825] = gps
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif.tobytes())
+    return buf.getvalue()
+
+
+def test_uploaded_images_lose_their_metadata_and_come_in_sizes(studio):
+    from PIL import Image
+
+    author = studio.session("author")
+    author.get("/studio/media/")
+    r = author.post("/studio/media/", {"alt": "An orange field"},
+                    files={"image": ("Holiday Photo.JPG", _photo_with_gps(), "image/jpeg")},
+                    headers={"accept": "application/json"})
+    assert r.status_code == 200, r.text
+    html = r.json()["html"]
+    # Turned upright by its EXIF orientation: 1200 wide, 2000 high.
+    assert 'width="1200" height="2000"' in html and 'alt="An orange field"' in html
+    srcs = re.findall(r"(/media/\S+\.jpg) (\d+)w", html)
+    assert [int(w) for _, w in srcs] == [480, 960, 1200]
+    for src, w in srcs:
+        stored = studio.site / src.lstrip("/")
+        with Image.open(stored) as img:
+            assert img.size[0] == int(w)
+            assert not img.getexif(), f"{src} kept EXIF"
+            assert "exif" not in img.info and "xmp" not in img.info
+        assert b"PhoneMaker" not in stored.read_bytes()
+    # The build copies them to the site.
+    with studio.client() as c:
+        for _ in range(100):
+            if c.get(srcs[0][0]).status_code == 200:
+                break
+            time.sleep(0.2)
+        assert c.get(srcs[0][0]).headers["content-type"] == "image/jpeg"
+
+
+def test_uploads_that_are_not_images_are_refused(studio):
+    import io
+
+    from PIL import Image
+
+    author = studio.session("author")
+    author.get("/studio/media/")
+
+    def upload(name: str, data: bytes, alt: str = "x"):
+        return author.post("/studio/media/", {"alt": alt}, files={"image": (name, data)},
+                           headers={"accept": "application/json"})
+
+    fake = upload("evil.jpg", b"<script>alert(1)</script>")
+    assert fake.status_code == 400 and "not an image we can read" in fake.json()["error"]
+    buf = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(buf, "PNG")  # 144 megapixels in a few kB
+    bomb = upload("bomb.png", buf.getvalue())
+    assert bomb.status_code == 400 and "bomb.png" in bomb.json()["error"]
+    buf = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buf, "BMP")
+    assert "upload JPEG, PNG, WebP or GIF" in upload("old.bmp", buf.getvalue()).json()["error"]
+    assert "alt text" in upload("ok.png", buf.getvalue(), alt="").json()["error"]
+    assert not list((studio.site / "media").rglob("*.*"))
+    anon = studio.session(None)
+    assert anon.post("/studio/media/", {"alt": "x"}).status_code == 302

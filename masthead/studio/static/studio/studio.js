@@ -103,5 +103,32 @@
     });
   }
 
+  // Upload an image and insert its <img> (with srcset) at the cursor.
+  const imageTool = document.getElementById("image-tool");
+  if (imageTool) {
+    imageTool.hidden = false;
+    document.getElementById("image-insert").addEventListener("click", async () => {
+      const file = document.getElementById("image-file").files[0];
+      const alt = document.getElementById("image-alt").value.trim();
+      if (!file || !alt) {
+        state.textContent = "Choose an image and describe it first.";
+        return;
+      }
+      const data = new FormData();
+      data.append("image", file);
+      data.append("alt", alt);
+      state.textContent = "Uploading…";
+      const res = await post(imageTool.dataset.upload, data);
+      const json = await res.json();
+      if (!res.ok) {
+        state.textContent = "Upload failed: " + json.error;
+        return;
+      }
+      body.setRangeText("\n" + json.html + "\n", body.selectionStart, body.selectionEnd, "end");
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+      state.textContent = "Image added.";
+    });
+  }
+
   refreshPreview();
 })();
