@@ -288,6 +288,26 @@ def user_create(site: SiteOption, email: str, role: str, name: str) -> None:
               "Log in at /studio/ on the server (`masthead serve`).")
 
 
+@user_.command(name="password")
+@click.argument("email")
+@click.pass_obj
+def user_password(site: SiteOption, email: str) -> None:
+    """Set an account's password; asks for it (or reads it from standard input)."""
+    site.open()
+    from masthead.accounts.actions import set_password
+    from masthead.accounts.models import User
+
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise MastheadError(f"{email} has no account (see `masthead user create`)")
+    if sys.stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    set_password(user, password)
+    out.print(f"The password of {user.email} is changed.")
+
+
 @cli.command()
 @click.argument("name", required=False)
 @click.argument("value", required=False)

@@ -27,6 +27,15 @@ database_url = "sqlite:///masthead.db"
 [server]
 host = "127.0.0.1"
 port = 8000
+
+# The mail server for password resets (and, later, newsletters). The password is read
+# from the environment variable MASTHEAD_SMTP_PASSWORD.
+# [smtp]
+# host = "smtp.example.org"
+# port = 587
+# security = "starttls"          # or "tls" (port 465), or "none"
+# username = "essays@example.org"
+# from_address = "Essays <essays@example.org>"
 """
 
 
@@ -41,11 +50,60 @@ class DatabaseConfig:
 
 
 @dataclass(frozen=True)
+class SmtpConfig:
+    """The mail server the site sends through (password reset now, newsletters later).
+    The password comes from the environment (MASTHEAD_SMTP_PASSWORD), never the file."""
+
+    host: str
+    port: int
+    security: str  # "none", "starttls" or "tls"
+    username: str
+    from_address: str
+
+    @property
+    def password(self) -> str:
+        import os
+
+        return os.environ.get("MASTHEAD_SMTP_PASSWORD", "")
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     database: DatabaseConfig
     server_host: str = "127.0.0.1"
     server_port: int = 8000
+    smtp: SmtpConfig | None = None
+
+
+def parse_smtp(table: object, path: Path) -> SmtpConfig | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SiteError(f"{path}: [smtp] must be a table")
+    unknown = set(table) - {"host", "port", "security", "username", "from_address"}
+    if unknown:
+        raise SiteError(f"{path}: [smtp] has no setting {sorted(unknown)[0]!r} (known: host, "
+                        "port, security, username, from_address; the password is read from "
+                        "MASTHEAD_SMTP_PASSWORD)")
+    host = table.get("host")
+    if not isinstance(host, str) or not host:
+        raise SiteError(f"{path}: smtp.host must name the mail server")
+    security = table.get("security", "starttls")
+    if security not in ("none", "starttls", "tls"):
+        raise SiteError(f"{path}: smtp.security must be \"none\", \"starttls\" or \"tls\"")
+    port = table.get("port", 465 if security == "tls" else 587)
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise SiteError(f"{path}: smtp.port must be a number between 1 and 65535")
+    sender = table.get("from_address")
+    if not isinstance(sender, str) or "@" not in sender:
+        raise SiteError(f"{path}: smtp.from_address must be an email address, e.g. "
+                        "\"Essays <essays@example.org>\"")
+    username = table.get("username", "")
+    if not isinstance(username, str):
+        raise SiteError(f"{path}: smtp.username must be a string")
+    return SmtpConfig(host=host, port=port, security=security, username=username,
+                      from_address=sender)
 
 
 def parse_database_url(url: str, root: Path) -> DatabaseConfig:
@@ -98,4 +156,5 @@ def load_config(root: Path) -> Config:
         database=parse_database_url(url, root),
         server_host=str(server.get("host", "127.0.0.1")),
         server_port=port,
+        smtp=parse_smtp(data.get("smtp"), path),
     )

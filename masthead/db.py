@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from masthead.config import DatabaseConfig
+from masthead.config import DatabaseConfig, SmtpConfig
 from masthead.errors import SiteError
 
 INSTALLED_APPS = [
@@ -109,7 +109,20 @@ def django_databases(db: DatabaseConfig) -> dict:
     }
 
 
-def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = None) -> None:
+def email_settings(smtp: SmtpConfig | None) -> dict:
+    if smtp is None:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": smtp.host, "EMAIL_PORT": smtp.port,
+        "EMAIL_HOST_USER": smtp.username, "EMAIL_HOST_PASSWORD": smtp.password,
+        "EMAIL_USE_TLS": smtp.security == "starttls", "EMAIL_USE_SSL": smtp.security == "tls",
+        "EMAIL_TIMEOUT": 30, "DEFAULT_FROM_EMAIL": smtp.from_address,
+    }
+
+
+def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = None,
+          smtp: SmtpConfig | None = None) -> None:
     """Configure Django for this process and bring the schema up to date."""
     if not settings.configured:
         settings.configure(
@@ -175,6 +188,9 @@ def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = 
             TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
             USE_I18N=False,
             MASTHEAD_ROOT=state_dir.parent if state_dir else None,
+            MASTHEAD_SMTP=smtp,
+            PASSWORD_RESET_TIMEOUT=3600,
+            **email_settings(smtp),
         )
         # django.setup() without its URL-prefix step, which imports Django's whole HTTP
         # stack (a tenth of a second of every CLI command); the web server sets the

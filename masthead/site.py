@@ -45,7 +45,7 @@ def open_site(root: Path, *, migrate: bool = True) -> SiteDir:
 
     root = root.resolve()
     config = load_config(root)
-    db.setup(config.database, migrate=migrate, state_dir=root / ".masthead")
+    db.setup(config.database, migrate=migrate, state_dir=root / ".masthead", smtp=config.smtp)
     return SiteDir(root=root, config=config)
 
 

@@ -51,7 +51,12 @@ def settings_reference() -> str:
     for s in SETTINGS:
         default = Site._meta.get_field(s.name).get_default()
         out.append(f"| `{s.name}` | `{default!r}` | {s.help} |")
-    out.append("")
+    from masthead.config import DEFAULT_CONFIG
+
+    out += ["", "## masthead.toml", "",
+            "Operator settings (the database, the server's address, the mail server) live in",
+            "the site folder's `masthead.toml`; `masthead init` writes this one:", "",
+            "```toml", DEFAULT_CONFIG.rstrip(), "```", ""]
     return "\n".join(out)
 
 

@@ -78,3 +78,20 @@ def test_demo_builds_a_site_to_serve(tmp_path):
     assert (tmp_path / "demo/public/index.html").is_file()
     # Running it again over the same folder rebuilds rather than failing.
     run_masthead("demo", tmp_path / "demo", "--no-serve")
+
+
+def test_a_wrong_smtp_section_is_named_in_the_error(tmp_path):
+    site = make_site(tmp_path)
+    config = (site / "masthead.toml").read_text()
+    for section, expected in [
+        ('[smtp]\nhost = "mail.example.org"\nsecurity = "ssl"\nfrom_address = "a@b.org"\n',
+         'smtp.security must be "none", "starttls" or "tls"'),
+        ('[smtp]\nhost = "mail.example.org"\nfrom_address = "nobody"\n',
+         "smtp.from_address must be an email address"),
+        ('[smtp]\nhost = "mail.example.org"\npassword = "x"\nfrom_address = "a@b.org"\n',
+         "MASTHEAD_SMTP_PASSWORD"),
+    ]:
+        (site / "masthead.toml").write_text(config + "\n" + section)
+        result = run_masthead("build", site=site, check=False)
+        assert result.code == 1 and expected in result.stderr, result.stderr
+        assert "masthead.toml" in result.stderr

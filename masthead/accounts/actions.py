@@ -40,6 +40,34 @@ def create_user(email: str, *, role: str, password: str, name: str = "") -> User
 
 @transaction.atomic
 def set_password(user: User, password: str) -> None:
+    """A new password; logs the account out everywhere (sessions carry the old hash)."""
     _check(user.email, user.role, password)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.reset_sent_at = None
+    user.save(update_fields=["password", "reset_sent_at"])
+
+
+RESET_EVERY = 300  # seconds: at most one reset email per account in this time
+
+
+@transaction.atomic
+def request_password_reset(email: str) -> None:
+    """Queue a reset link for the account with this address, if there is one and none
+    was sent in the last minutes. Says nothing either way: the page must not tell a
+    stranger which addresses have accounts."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from masthead.jobs.tasks import send_password_reset
+
+    user = User.objects.select_for_update().filter(email__iexact=email.strip(),
+                                                   is_active=True).first()
+    if user is None:
+        return
+    now = timezone.now()
+    if user.reset_sent_at and now - user.reset_sent_at < dt.timedelta(seconds=RESET_EVERY):
+        return
+    user.reset_sent_at = now
+    user.save(update_fields=["reset_sent_at"])
+    send_password_reset.enqueue(user.pk)

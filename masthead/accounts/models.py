@@ -28,6 +28,7 @@ class User(AbstractBaseUser):
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.CONTRIBUTOR)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    reset_sent_at = models.DateTimeField(null=True, blank=True)  # the last reset email
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -468,3 +468,53 @@ def upload_image(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     return render(request, "studio/media.html", {"snippet": snippet, "error": error},
                   status=status)
+
+
+# -- password reset ------------------------------------------------------------------------
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    from masthead.accounts.actions import request_password_reset
+
+    enabled = settings.MASTHEAD_SMTP is not None
+    sent = False
+    if request.method == "POST" and enabled:
+        request_password_reset(request.POST.get("email", ""))
+        sent = True
+    elif request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "studio/password_reset.html", {"enabled": enabled, "sent": sent})
+
+
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_decode
+
+    from masthead.accounts.actions import set_password
+    from masthead.accounts.models import User
+    from masthead.errors import AccountError
+
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "studio/error.html", {
+            "title": "This link has expired",
+            "message": "Reset links work once, for an hour. Ask for a new one from the "
+                       "login page.",
+        }, status=400)
+    error = ""
+    if request.method == "POST":
+        first, second = request.POST.get("password", ""), request.POST.get("password2", "")
+        if first != second:
+            error = "The two passwords differ."
+        else:
+            try:
+                set_password(user, first)
+            except AccountError as exc:
+                error = str(exc)
+            else:
+                return HttpResponseRedirect(reverse("login") + "?reset=1")
+    return render(request, "studio/password_set.html", {"error": error},
+                  status=400 if error else 200)

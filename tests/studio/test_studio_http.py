@@ -370,3 +370,49 @@ def test_uploads_that_are_not_images_are_refused(studio):
     assert not list((studio.site / "media").rglob("*.*"))
     anon = studio.session(None)
     assert anon.post("/studio/media/", {"alt": "x"}).status_code == 302
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_forgotten_password_is_reset_by_email(tmp_path, database_url, mail_sink):
+    from tests.conftest import configure_smtp, serving
+    from tests.studio.conftest import Studio, add_accounts
+
+    site = make_site(tmp_path, database_url, url="http://127.0.0.1/")
+    add_accounts(site)
+    configure_smtp(site, mail_sink)
+    run_masthead("build", site=site)
+    with serving(site) as url:
+        studio = Studio(url, site)
+        s = studio.session(None)
+        s.get("/studio/password/reset/")
+        page = s.post("/studio/password/reset/", {"email": "nobody@example.org"})
+        same = s.post("/studio/password/reset/", {"email": email("author").upper()})
+        # The same answer whether or not the address has an account.
+        assert page.text == same.text and "If that address has an account" in page.text
+        s.post("/studio/password/reset/", {"email": email("author")})  # too soon: no mail
+        (to, msg), = mail_sink.wait(1)
+        time.sleep(1)
+        assert len(mail_sink.messages) == 1 and to == [email("author")]
+        assert msg["From"] == "Test Site <site@example.org>"
+        path = re.search(r"http://127\.0\.0\.1(/studio/password/reset/\S+/)",
+                         msg.get_content()).group(1)
+        s.get(path)
+        weak = s.post(path, {"password": "short", "password2": "short"})
+        assert weak.status_code == 400 and "too weak" in weak.text
+        new = "an entirely new passphrase"
+        done = s.post(path, {"password": new, "password2": new})
+        assert done.status_code == 302 and "reset=1" in done.headers["location"]
+        assert s.get(path).status_code == 400  # a link works once
+        assert studio.session(None).login(email("author"), PASSWORD).status_code == 401
+        assert studio.session(None).login(email("author"), new).status_code == 302
+
+
+def test_without_a_mail_server_the_owner_sets_passwords(studio):
+    page = studio.session(None).get("/studio/password/reset/")
+    assert "masthead user password" in page.text and "<form" not in page.text.split("<main")[1]
+    new = "set from the command line"
+    run_masthead("user", "password", email("editor"), site=studio.site, input=new + "\n")
+    assert studio.session(None).login(email("editor"), new).status_code == 302
+    missing = run_masthead("user", "password", "ghost@example.org", site=studio.site,
+                           input=new + "\n", check=False)
+    assert missing.code == 1 and "has no account" in missing.stderr
