@@ -182,6 +182,7 @@ def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = 
                     "django.template.context_processors.request",
                     "django.template.context_processors.csrf",
                     "django.contrib.auth.context_processors.auth",
+                    "masthead.studio.context.build_status",
                 ]},
             }],
             STATIC_URL="/studio/static/",

@@ -77,9 +77,13 @@ def byline_for(user: User) -> Author:
 
 
 def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
-    from masthead.build.urls import slugify
+    from masthead.build.urls import RESERVED_PAGE_SLUGS, slugify
 
+    if kind == Post.PAGE and wanted in RESERVED_PAGE_SLUGS:
+        raise ContentError(f"'{wanted}' is an address the site uses itself", field="slug")
     base = wanted or slugify(title) or "post"
+    if kind == Post.PAGE and base in RESERVED_PAGE_SLUGS:
+        base += "-page"
     taken = set(Post.objects.filter(kind=kind, slug__startswith=base)
                 .exclude(pk=exclude).values_list("slug", flat=True))
     if wanted and wanted in taken:
@@ -131,15 +135,45 @@ def create_post(user: User, draft: Draft, *, kind: str = Post.POST) -> Post:
     return post
 
 
+def address_of(post: Post) -> str:
+    """The post's path on the site now (its permalink, in the site's time zone)."""
+    import zoneinfo
+
+    from masthead.build import urls
+    from masthead.content.actions import get_site
+
+    if post.kind == Post.PAGE:
+        return urls.page_path(post.slug)
+    site = get_site()
+    when = post.published_at.astimezone(zoneinfo.ZoneInfo(site.timezone)) \
+        if post.published_at else None
+    return urls.post_path(site.permalink, slug=post.slug, id=post.pk, published=when)
+
+
+def _keep_old_address(post: Post, before: str) -> None:
+    """A published post whose address changed (a new slug) keeps the old one alive: the
+    build writes a redirect there, as for imported posts' old URLs."""
+    from masthead.content.models import OldURL
+
+    now = address_of(post)
+    OldURL.objects.filter(post=post, path=now).delete()
+    if now == before or OldURL.objects.filter(path=before).exclude(post=post).exists():
+        return
+    OldURL.objects.get_or_create(path=before, defaults={"post": post})
+
+
 @transaction.atomic
 def save_post(user: User, post_id: int, draft: Draft) -> Post:
     """Store the editor's text in the post; a published post is rebuilt."""
     draft = draft.checked()
     post = Post.objects.select_for_update().get(pk=post_id)
+    before = address_of(post) if post.status == Post.PUBLISHED else None
     _apply(post, draft)
     if post.status == Post.PUBLISHED:
         post.updated_at = timezone.now()
     post.save()
+    if before is not None:
+        _keep_old_address(post, before)
     _set_tags(post, draft.tags)
     _revision(post, Revision.SAVE, user, draft)
     if post.status == Post.PUBLISHED:
@@ -175,6 +209,7 @@ def autosave(user: User, post_id: int, draft: Draft) -> Revision:
 def publish_post(user: User, post_id: int, draft: Draft | None = None) -> Post:
     """Publish now (with the editor's text, if given); the build makes it live."""
     post = Post.objects.select_for_update().get(pk=post_id)
+    before = address_of(post) if post.status == Post.PUBLISHED else None
     if draft is not None:
         draft = draft.checked()
         _apply(post, draft)
@@ -186,6 +221,8 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None) -> Post:
         post.published_at = now.replace(microsecond=0)
     post.status = Post.PUBLISHED
     post.save()
+    if before is not None:
+        _keep_old_address(post, before)
     _revision(post, Revision.PUBLISH, user)
     enqueue_build()
     return post

@@ -49,7 +49,25 @@ def catch_up_scheduled() -> int:
 
 def run(*, burst: bool = False, interval: float = 1.0) -> None:
     """Run jobs until stopped (SIGINT/SIGTERM finish the current job first); with
-    ``burst``, until no job is due."""
+    ``burst``, until no job is due. A lost database connection does not end a long-running
+    worker: it says so and tries again."""
+    import time
+
+    from django.db import OperationalError, close_old_connections
+
+    while True:
+        try:
+            _run_once(burst=burst, interval=interval)
+            return
+        except OperationalError as exc:
+            if burst:
+                raise
+            log.error("the database is unavailable (%s); trying again in 5 s", exc)
+            close_old_connections()
+            time.sleep(5)
+
+
+def _run_once(*, burst: bool, interval: float) -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
     orphans = requeue_orphans()
@@ -67,3 +85,17 @@ def run(*, burst: bool = False, interval: float = 1.0) -> None:
         worker.run()
     finally:
         worker.reset_signals()
+
+
+def last_build_problem() -> str:
+    """Why the newest build job failed, in a line; empty if it did not."""
+    from django_tasks_db.models import DBTaskResult
+
+    from masthead.jobs.tasks import build_site
+
+    last = (DBTaskResult.objects.filter(task_path=build_site.module_path)
+            .exclude(status="READY").order_by("-enqueued_at").first())
+    if last is None or last.status != "FAILED":
+        return ""
+    lines = [line for line in (last.traceback or "").strip().splitlines() if line.strip()]
+    return lines[-1] if lines else last.exception_class_path

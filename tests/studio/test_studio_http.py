@@ -416,3 +416,42 @@ def test_without_a_mail_server_the_owner_sets_passwords(studio):
     missing = run_masthead("user", "password", "ghost@example.org", site=studio.site,
                            input=new + "\n", check=False)
     assert missing.code == 1 and "has no account" in missing.stderr
+
+
+def test_a_new_slug_keeps_the_old_address_alive(studio):
+    editor = studio.session("editor")
+    post_id = editor.new_post("First Title", "Some text.", action="publish")
+    year_month = dt.datetime.now(dt.UTC).strftime("%Y/%m")
+    studio.wait_for(f"/{year_month}/first-title/", "Some text.")
+    editor.get(f"/studio/posts/{post_id}/")
+    editor.post(f"/studio/posts/{post_id}/", {"title": "Better Title", "slug": "better-title",
+                                              "body": "Some text.", "action": "save"})
+    studio.wait_for(f"/{year_month}/better-title/", "Some text.")
+    with studio.client() as c:
+        for _ in range(100):
+            old = c.get(f"/{year_month}/first-title/")
+            if old.status_code == 301:
+                break
+            time.sleep(0.2)
+        assert old.status_code == 301 and old.headers["location"].endswith(
+            f"/{year_month}/better-title/")
+    # Pages cannot take an address the site uses itself.
+    editor.get("/studio/posts/new/?kind=page")
+    taken = editor.post("/studio/posts/new/", {"kind": "page", "title": "Studio",
+                                               "slug": "studio", "action": "save"})
+    assert taken.status_code == 400 and "an address the site uses itself" in taken.text
+
+
+def test_a_failed_build_is_reported_in_the_studio(studio):
+    (studio.site / "templates").mkdir()
+    (studio.site / "templates" / "post.html").write_text("{% extends 'base.html' %}{{ broken")
+    owner = studio.session("owner")
+    owner.new_post("Will not build", "Text.", action="publish")
+    for _ in range(150):
+        page = owner.get("/studio/").text
+        if "The last build of the site failed" in page:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("no word of the failed build")
+    assert "post.html" in page
