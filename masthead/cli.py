@@ -38,11 +38,13 @@ class SiteOption:
         self.root = root
         self._site = None
 
-    def open(self):
+    def open(self, *, studio: bool = False):
+        """The site, with Django set up; ``studio`` for commands that use accounts or
+        the job queue (the others start faster without them)."""
         if self._site is None:
             from masthead.site import open_site
 
-            self._site = open_site(self.root)
+            self._site = open_site(self.root, studio=studio)
         return self._site
 
 
@@ -204,7 +206,7 @@ def serve(site: SiteOption, host: str | None, port: int | None, no_worker: bool)
     Unless --no-worker is given, a background worker runs beside the server: it
     publishes scheduled posts and rebuilds the site after changes made in the studio.
     """
-    s = site.open()
+    s = site.open(studio=True)
     _serve(s, host or s.config.server_host, port or s.config.server_port,
            worker=not no_worker)
 
@@ -254,7 +256,7 @@ def worker(site: SiteOption, burst: bool) -> None:
 
     from masthead.jobs.worker import run
 
-    site.open()
+    site.open(studio=True)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s worker %(levelname)s %(message)s")
     logging.getLogger("django_tasks").setLevel(logging.WARNING)
@@ -276,7 +278,7 @@ def user_() -> None:
 @click.pass_obj
 def user_create(site: SiteOption, email: str, role: str, name: str) -> None:
     """Create an account; asks for its password (or reads it from standard input)."""
-    site.open()
+    site.open(studio=True)
     from masthead.accounts.actions import create_user
 
     if sys.stdin.isatty():
@@ -293,7 +295,7 @@ def user_create(site: SiteOption, email: str, role: str, name: str) -> None:
 @click.pass_obj
 def user_password(site: SiteOption, email: str) -> None:
     """Set an account's password; asks for it (or reads it from standard input)."""
-    site.open()
+    site.open(studio=True)
     from masthead.accounts.actions import set_password
     from masthead.accounts.models import User
 

@@ -16,17 +16,24 @@ from django.conf import settings
 from masthead.config import DatabaseConfig, SmtpConfig
 from masthead.errors import SiteError
 
-INSTALLED_APPS = [
+# What every command needs: content (whose bylines point at accounts).
+CORE_APPS = [
     "django.contrib.contenttypes",
+    "masthead.content",
+    "masthead.accounts",
+]
+# What the studio, the job queue and account commands need besides. Loading these costs
+# a tenth of a second, so `masthead build` and the importers go without them (their
+# tables are made by the commands that use them: serve, worker, user).
+STUDIO_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "masthead.content",
-    "masthead.accounts",
     "masthead.studio",
 ]
+INSTALLED_APPS = [*CORE_APPS, *STUDIO_APPS]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -122,13 +129,14 @@ def email_settings(smtp: SmtpConfig | None) -> dict:
 
 
 def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = None,
-          smtp: SmtpConfig | None = None) -> None:
-    """Configure Django for this process and bring the schema up to date."""
+          smtp: SmtpConfig | None = None, studio: bool = True) -> None:
+    """Configure Django for this process and bring the schema up to date (``studio``:
+    with the studio's and the job queue's apps, or only what content needs)."""
     if not settings.configured:
         settings.configure(
             DEBUG=False,
             SECRET_KEY=secret_key(state_dir),
-            INSTALLED_APPS=INSTALLED_APPS,
+            INSTALLED_APPS=INSTALLED_APPS if studio else CORE_APPS,
             MIDDLEWARE=MIDDLEWARE,
             ROOT_URLCONF="masthead.studio.urls",
             ALLOWED_HOSTS=["*"],  # the server answers for whatever name it is reached by

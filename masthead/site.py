@@ -39,13 +39,15 @@ class SiteDir:
 
 
 
-def open_site(root: Path, *, migrate: bool = True) -> SiteDir:
-    """Load the site's settings and connect Django to its database."""
+def open_site(root: Path, *, migrate: bool = True, studio: bool = True) -> SiteDir:
+    """Load the site's settings and connect Django to its database (``studio=False``:
+    without the studio's apps, for commands that only read and write content)."""
     from masthead import db
 
     root = root.resolve()
     config = load_config(root)
-    db.setup(config.database, migrate=migrate, state_dir=root / ".masthead", smtp=config.smtp)
+    db.setup(config.database, migrate=migrate, state_dir=root / ".masthead", smtp=config.smtp,
+             studio=studio)
     return SiteDir(root=root, config=config)
 
 

@@ -99,12 +99,25 @@ def test_every_studio_address_checks_the_role(studio):
         listed = s.get("/studio/").text
         assert ("The owner&#x27;s post" in listed or "Hijacked" in listed) == (
             role in ("owner", "editor")), role
+        # Restoring someone else's revision, and the owner's pages.
+        revision = re.findall(r"/studio/revisions/(\d+)/restore/",
+                              owner.get(f"/studio/posts/{others}/revisions/").text)[-1]
+        assert s.post(f"/studio/revisions/{revision}/restore/").status_code == (
+            302 if expected[role] == 200 else 403), role
+        assert s.get("/studio/settings/").status_code == (200 if role == "owner" else 403)
+        assert s.get("/studio/sources/").status_code == 200
+        assert s.get("/studio/media/").status_code == 200
     anon = studio.session(None)
     for path in ["/studio/", f"/studio/posts/{others}/", f"/studio/posts/{others}/revisions/",
-                 "/studio/posts/new/"]:
+                 "/studio/posts/new/", "/studio/settings/", "/studio/sources/",
+                 "/studio/media/"]:
         r = anon.get(path)
         assert r.status_code == 302 and "/studio/login/" in r.headers["location"], path
-    assert anon.post("/studio/preview/", {"body": "x"}).status_code == 302
+    for path in ["/studio/preview/", f"/studio/posts/{others}/autosave/",
+                 f"/studio/posts/{others}/", "/studio/posts/new/", "/studio/settings/",
+                 "/studio/sources/", "/studio/media/", f"/studio/revisions/{revision}/restore/"]:
+        r = anon.post(path, {"title": "x", "body": "x", "action": "publish"})
+        assert r.status_code == 302 and "/studio/login/" in r.headers["location"], path
 
 
 def test_a_published_post_goes_live_with_its_notes_and_bibliography(studio):

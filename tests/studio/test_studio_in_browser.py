@@ -101,10 +101,14 @@ def test_studio_pages_pass_axe_and_fit_a_phone(browser, studio, axe_source, sche
     ctx = browser.new_context(color_scheme=scheme, viewport={"width": 375, "height": 740},
                               bypass_csp=True)
     page = ctx.new_page()
+    outside: list[str] = []
+    ctx.on("request", lambda r: outside.append(r.url)
+           if not r.url.startswith(studio.url) and not r.url.startswith("data:") else None)
     problems = {}
     for path in ["/studio/login/", None, "/studio/", "/studio/posts/new/",
                  f"/studio/posts/{post_id}/", f"/studio/posts/{post_id}/revisions/",
-                 "/studio/settings/", "/studio/sources/"]:
+                 "/studio/settings/", "/studio/sources/", "/studio/media/",
+                 "/studio/password/reset/"]:
         if path is None:
             log_in(page, studio.url, "owner")
             continue
@@ -120,3 +124,4 @@ def test_studio_pages_pass_axe_and_fit_a_phone(browser, studio, axe_source, sche
         assert width[0] <= width[1], f"{path} scrolls sideways on a phone: {width}"
     ctx.close()
     assert problems == {}
+    assert outside == []
