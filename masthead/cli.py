@@ -264,6 +264,50 @@ def worker(site: SiteOption, burst: bool) -> None:
     run(burst=burst)
 
 
+@cli.group(name="subscribers")
+def subscribers_() -> None:
+    """The newsletter's subscribers."""
+
+
+@subscribers_.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--confirmed", is_flag=True,
+              help="These people opted in elsewhere: no confirmation email (Ghost and "
+                   "Substack lists say who is subscribed themselves).")
+@click.pass_obj
+def subscribers_import(site: SiteOption, file: Path, confirmed: bool) -> None:
+    """Import subscribers from Masthead's CSV, a Ghost member export or a Substack list.
+
+    A bad row is reported with its line number and the rest are imported. New addresses
+    are sent a confirmation email unless --confirmed (or the file says they subscribed);
+    an address that unsubscribed, bounced or complained here stays that way.
+    """
+    site.open(studio=True)
+    from masthead.newsletter import actions, csvfiles
+
+    flavour, rows, problems = csvfiles.read(file)
+    result = actions.import_subscribers(rows, where=str(file), confirmed=confirmed,
+                                        source=f"import:{flavour}")
+    for line in [*problems, *result.problems]:
+        err.print(f"skipped: {line}", markup=False, soft_wrap=True)
+    out.print(f"Imported {file} ({flavour}): {result.created} new, {result.updated} updated, "
+              f"{result.unchanged} unchanged, {len(problems) + len(result.problems)} skipped; "
+              f"{result.confirmations} confirmation emails queued.", markup=False)
+
+
+@subscribers_.command(name="export")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_obj
+def subscribers_export(site: SiteOption, file: Path) -> None:
+    """Write every subscriber, with their status, to a CSV file."""
+    site.open(studio=True)
+    from masthead.newsletter import csvfiles
+    from masthead.newsletter.models import Subscriber
+
+    n = csvfiles.write(file, Subscriber.objects.order_by("id").iterator())
+    out.print(f"Wrote {n} subscribers to {file}.", markup=False)
+
+
 @cli.group(name="user")
 def user_() -> None:
     """Studio accounts."""

@@ -32,6 +32,7 @@ STUDIO_APPS = [
     "django_tasks",
     "django_tasks_db",
     "masthead.studio",
+    "masthead.newsletter",
 ]
 INSTALLED_APPS = [*CORE_APPS, *STUDIO_APPS]
 
@@ -138,7 +139,7 @@ def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = 
             SECRET_KEY=secret_key(state_dir),
             INSTALLED_APPS=INSTALLED_APPS if studio else CORE_APPS,
             MIDDLEWARE=MIDDLEWARE,
-            ROOT_URLCONF="masthead.studio.urls",
+            ROOT_URLCONF="masthead.web.urls",
             ALLOWED_HOSTS=["*"],  # the server answers for whatever name it is reached by
             DATABASES=django_databases(db),
             USE_TZ=True,

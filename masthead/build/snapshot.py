@@ -76,6 +76,7 @@ class SiteView:
     posts_per_page: int
     feed_limit: int
     citation_style: str
+    newsletter: bool = False  # a mail server is set up: pages carry the sign-up form
 
     def href(self, path: str) -> str:
         return urls.href(self.base_path, path)
@@ -147,13 +148,17 @@ def site_view(site) -> SiteView:
 
 def load(now: dt.datetime | None = None) -> Snapshot:
     """Everything published, from the database (bodies must already be rendered)."""
+    from dataclasses import replace
+
+    from django.conf import settings
     from django.db import connection
     from django.utils import timezone as djtz
 
     from masthead.content.models import Author, OldURL, Post, PostAuthor, PostTag, Site, Tag
 
     site = Site.objects.get()
-    view = site_view(site)
+    view = replace(site_view(site),
+                   newsletter=getattr(settings, "MASTHEAD_SMTP", None) is not None)
     tz = zoneinfo.ZoneInfo(site.timezone)
     now = now or djtz.now()
     # Raw SQL: the ORM's per-value conversions cost more than the query at 10,000 posts.

@@ -1,4 +1,5 @@
-"""What `masthead serve` answers with: the static site, and the studio at /studio/.
+"""What `masthead serve` answers with: the static site, the studio at /studio/ and the
+newsletter's sign-up, confirm and unsubscribe pages at /newsletter/.
 
 Readers get files from public/ through :class:`StaticSite`'s one-lookup hot path. The
 studio is Django, loaded by each server worker on the first request for /studio/, so a
@@ -12,6 +13,7 @@ from pathlib import Path
 from masthead.web.static import StaticSite
 
 STUDIO = "/studio"
+DYNAMIC = ("/studio/", "/newsletter/")  # answered by Django; everything else is a file
 
 
 class SiteApplication:
@@ -31,7 +33,7 @@ class SiteApplication:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and self.site_root is not None:
             path = scope["path"]
-            if path == STUDIO or path.startswith(STUDIO + "/"):
+            if path == STUDIO or path.startswith(DYNAMIC):
                 if self._studio is None:
                     self._studio = self._load_studio()
                 await self._studio(scope, receive, send)

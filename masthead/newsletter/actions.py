@@ -1,0 +1,177 @@
+"""The only code that writes subscribers. Each action is one transaction; the emails it
+needs are queued jobs (see :mod:`masthead.newsletter.tasks`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.errors import ContentError, MastheadError
+from masthead.newsletter.models import SignupAttempt, Subscriber
+
+SIGNUPS_PER_HOUR = 10  # from one client address
+RESEND_AFTER = dt.timedelta(minutes=10)  # a second confirmation email, at the soonest
+SUPPRESSED = {Subscriber.BOUNCED, Subscriber.COMPLAINED}
+
+
+class TooManySignups(MastheadError):
+    pass
+
+
+def normalise_email(raw: str, *, where: str = "form", line: int | None = None) -> str:
+    """A checked address with its domain in lower case (the local part is the
+    mailbox owner's business)."""
+    email = (raw or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ContentError(f"'{email}' is not an email address", path=where, line=line,
+                           field="email") from None
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _queue_confirmation(sub: Subscriber) -> None:
+    from masthead.newsletter.tasks import send_confirmation
+
+    sub.confirmation_sent_at = timezone.now()
+    sub.save(update_fields=["confirmation_sent_at"])
+    send_confirmation.enqueue(sub.pk)
+
+
+@transaction.atomic
+def subscribe(email: str, *, name: str = "", client: str = "", source: str = "form") -> None:
+    """Someone asks for the newsletter. Whatever the address's state, the caller learns
+    nothing: a new or lapsed address gets a confirmation email; a pending one gets it
+    again at most every ten minutes; others get nothing."""
+    email = normalise_email(email)
+    now = timezone.now()
+    if client:
+        SignupAttempt.objects.filter(at__lt=now - dt.timedelta(hours=1)).delete()
+        if SignupAttempt.objects.filter(client=client).count() >= SIGNUPS_PER_HOUR:
+            raise TooManySignups("too many sign-ups from here; try again in an hour")
+        SignupAttempt.objects.create(client=client, at=now)
+    sub = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+    if sub is None:
+        sub = Subscriber.objects.create(email=email, name=name.strip()[:200], source=source,
+                                        created_at=now)
+        _queue_confirmation(sub)
+    elif sub.status == Subscriber.UNSUBSCRIBED:
+        sub.status = Subscriber.PENDING
+        sub.save(update_fields=["status"])
+        _queue_confirmation(sub)
+    elif sub.status == Subscriber.PENDING and (
+            sub.confirmation_sent_at is None or now - sub.confirmation_sent_at > RESEND_AFTER):
+        _queue_confirmation(sub)
+
+
+@transaction.atomic
+def confirm(subscriber_id: int) -> Subscriber | None:
+    """The address's owner clicked the link: from now on they get the newsletter."""
+    from masthead.newsletter.tasks import send_welcome
+
+    sub = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    if sub is None or sub.status in SUPPRESSED:
+        return sub
+    if sub.status != Subscriber.CONFIRMED:
+        sub.status = Subscriber.CONFIRMED
+        sub.confirmed_at = timezone.now()
+        sub.save(update_fields=["status", "confirmed_at"])
+        send_welcome.enqueue(sub.pk)
+    return sub
+
+
+@transaction.atomic
+def unsubscribe(subscriber_id: int) -> Subscriber | None:
+    sub = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    if sub is not None and sub.status in (Subscriber.PENDING, Subscriber.CONFIRMED):
+        sub.status = Subscriber.UNSUBSCRIBED
+        sub.unsubscribed_at = timezone.now()
+        sub.save(update_fields=["status", "unsubscribed_at"])
+    return sub
+
+
+@dataclass
+class Row:
+    """A subscriber as an import file gives it."""
+
+    line: int
+    email: str
+    name: str = ""
+    status: str | None = None  # None: the file does not say (Masthead's own CSV)
+    created_at: dt.datetime | None = None
+
+
+@dataclass
+class SubscriberImport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)  # "file:line: why", rows skipped
+    confirmations: int = 0  # emails queued (imports without --confirmed)
+
+
+@transaction.atomic
+def import_subscribers(rows: Iterable[Row], *, where: str, confirmed: bool,
+                       source: str) -> SubscriberImport:
+    """Add or update subscribers from a file; bad rows are reported and skipped.
+
+    ``confirmed``: the writer vouches these people opted in elsewhere. Without it, new
+    addresses are pending and get a confirmation email. An address already stored is
+    never moved back from unsubscribed, bounced or complained to confirmed: a list from
+    elsewhere cannot overrule what its owner told us.
+    """
+    summary = SubscriberImport()
+    now = timezone.now()
+    seen: set[str] = set()
+    for row in rows:
+        try:
+            email = normalise_email(row.email, where=where, line=row.line)
+        except ContentError as exc:
+            summary.problems.append(str(exc))
+            continue
+        key = email.lower()
+        if key in seen:
+            summary.problems.append(f"{where}:{row.line}: {email} appears twice; kept the first")
+            continue
+        seen.add(key)
+        wanted = row.status or (Subscriber.CONFIRMED if confirmed else Subscriber.PENDING)
+        if wanted == Subscriber.CONFIRMED and not confirmed and row.status is None:
+            wanted = Subscriber.PENDING
+        sub = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+        if sub is None:
+            sub = Subscriber.objects.create(
+                email=email, name=row.name[:200], status=wanted, source=source,
+                created_at=row.created_at or now,
+                confirmed_at=now if wanted == Subscriber.CONFIRMED else None,
+                unsubscribed_at=now if wanted == Subscriber.UNSUBSCRIBED else None)
+            summary.created += 1
+            if wanted == Subscriber.PENDING:
+                _queue_confirmation(sub)
+                summary.confirmations += 1
+            continue
+        changed = []
+        if row.name and not sub.name:
+            sub.name = row.name[:200]
+            changed.append("name")
+        if sub.status not in SUPPRESSED and sub.status != Subscriber.UNSUBSCRIBED and \
+                wanted in (Subscriber.CONFIRMED, Subscriber.UNSUBSCRIBED) and wanted != sub.status:
+            sub.status = wanted
+            if wanted == Subscriber.CONFIRMED:
+                sub.confirmed_at = now
+                changed += ["status", "confirmed_at"]
+            else:
+                sub.unsubscribed_at = now
+                changed += ["status", "unsubscribed_at"]
+        if changed:
+            sub.save(update_fields=changed)
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    return summary

@@ -1,0 +1,104 @@
+"""Subscriber lists as CSV: Masthead's own, Ghost's member export and Substack's lists.
+
+The flavour is told by the header. Each row keeps its line number so a bad one can be
+reported precisely while the rest are imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from masthead.errors import SourceError
+from masthead.newsletter.actions import Row
+from masthead.newsletter.models import Subscriber
+
+OWN_COLUMNS = ["email", "name", "status", "created_at", "confirmed_at", "unsubscribed_at",
+               "source"]
+_STATUSES = {value for value, _ in Subscriber.STATUSES}
+
+
+def _when(value: str) -> dt.datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _true(value: str) -> bool:
+    return (value or "").strip().lower() in ("true", "1", "yes")
+
+
+def read(path: Path) -> tuple[str, list[Row], list[str]]:
+    """(flavour, rows, problems): problems are rows that cannot even be read."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if "email" not in header:
+        raise SourceError(f"{path}:1: no 'email' column (the header has: "
+                          f"{', '.join(header) or 'nothing'})")
+    if "subscribed_to_emails" in header:
+        flavour = "ghost"
+    elif "email_disabled" in header:
+        flavour = "substack"
+    else:
+        flavour = "masthead"
+    rows: list[Row] = []
+    problems: list[str] = []
+    try:
+        for raw in reader:
+            line = reader.line_num
+            rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items()
+                   if isinstance(v, str)}
+            status: str | None = None
+            if flavour == "ghost":
+                status = Subscriber.CONFIRMED if _true(rec.get("subscribed_to_emails", "")) \
+                    else Subscriber.UNSUBSCRIBED
+            elif flavour == "substack":
+                status = Subscriber.UNSUBSCRIBED if _true(rec.get("email_disabled", "")) \
+                    else Subscriber.CONFIRMED
+            elif rec.get("status"):
+                status = rec["status"].lower()
+                if status not in _STATUSES:
+                    problems.append(f"{path}:{line}: status '{rec['status']}' is not one of "
+                                    f"{', '.join(sorted(_STATUSES))}")
+                    continue
+            rows.append(Row(line=line, email=rec.get("email", ""), name=rec.get("name", ""),
+                            status=status, created_at=_when(rec.get("created_at", ""))))
+    except csv.Error as exc:
+        raise SourceError(f"{path}:{reader.line_num}: not valid CSV: {exc}") from None
+    return flavour, rows, problems
+
+
+def write(path: Path, subscribers: Iterable[Subscriber]) -> int:
+    """Every subscriber with their status; written to a temporary file, then moved."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    n = 0
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(OWN_COLUMNS)
+        for s in subscribers:
+            out.writerow([s.email, s.name, s.status, _iso(s.created_at), _iso(s.confirmed_at),
+                          _iso(s.unsubscribed_at), s.source])
+            n += 1
+    os.replace(tmp, path)
+    return n
+
+
+def _iso(value: dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+

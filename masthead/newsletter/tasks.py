@@ -1,0 +1,52 @@
+"""Newsletter jobs: each takes a subscriber id and checks the current state first."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django_tasks import task
+
+
+def _site():
+    from masthead.build.snapshot import site_view
+    from masthead.content.actions import get_site
+
+    return site_view(get_site())
+
+
+def _send(to: str, subject: str, body: str) -> None:
+    from django.core.mail import EmailMessage
+
+    EmailMessage(subject=subject, body=body, to=[to]).send()
+
+
+@task()
+def send_confirmation(subscriber_id: int) -> str:
+    from masthead.newsletter import links
+    from masthead.newsletter.models import Subscriber
+
+    sub = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.PENDING).first()
+    if sub is None or settings.MASTHEAD_SMTP is None:
+        return "nothing to send"
+    site = _site()
+    _send(sub.email, f"Confirm your subscription to {site.title}",
+          f"Someone (hopefully you) asked for {site.title}'s newsletter at {sub.email}.\n\n"
+          f"To confirm, open this link (it works for a week):\n\n"
+          f"{links.url(sub.pk, 'confirm')}\n\n"
+          "If it was not you, ignore this email: you will get nothing more.\n")
+    return "sent"
+
+
+@task()
+def send_welcome(subscriber_id: int) -> str:
+    from masthead.newsletter import links
+    from masthead.newsletter.models import Subscriber
+
+    sub = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.CONFIRMED).first()
+    if sub is None or settings.MASTHEAD_SMTP is None:
+        return "nothing to send"
+    site = _site()
+    _send(sub.email, f"Welcome to {site.title}",
+          f"You are subscribed: every new post of {site.title} will come to {sub.email}.\n\n"
+          f"Read what is already there: {site.url}\n\n"
+          f"To stop, or to change your address: {links.url(sub.pk, 'manage')}\n")
+    return "sent"

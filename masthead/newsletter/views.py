@@ -1,0 +1,121 @@
+"""Readers' newsletter pages: sign up (from the static site's form), confirm, manage.
+
+The sign-up form lives on static pages, which cannot carry a CSRF token: the double
+opt-in is what protects it (nothing is sent to an address but a confirmation), with a
+honeypot field, a same-origin check and a per-client limit in the database.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+
+from masthead.errors import ContentError
+from masthead.newsletter import actions, links
+from masthead.newsletter.models import Subscriber
+
+HONEYPOT = "website"  # a field people never see and bots fill in
+
+
+def _site():
+    from masthead.build.snapshot import site_view
+    from masthead.content.actions import get_site
+
+    return site_view(get_site())
+
+
+def _page(request: HttpRequest, title: str, message: str, status: int = 200, **extra):
+    site = _site()
+    return render(request, "newsletter/page.html",
+                  {"title": title, "message": message, "site": site,
+                   "home": site.href("/"), **extra}, status=status)
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None  # a form without Origin (old browsers, curl) is let through
+    site = _site()
+    return origin in (site.origin, f"{request.scheme}://{request.get_host()}")
+
+
+@csrf_exempt
+def subscribe(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not _same_origin(request):
+        return _page(request, "Not sent", "This form must be sent from the site itself.",
+                     status=403)
+    done = _page(request, "Check your inbox",
+                 "If that address can get the newsletter, an email is on its way to it: "
+                 "open the link inside to confirm. Nothing is sent until you do.")
+    if request.POST.get(HONEYPOT):
+        return done  # a bot: say the same, do nothing
+    try:
+        actions.subscribe(request.POST.get("email", ""), name=request.POST.get("name", ""),
+                          client=_client(request))
+    except ContentError as exc:
+        return _page(request, "Not an email address", exc.reason, status=400)
+    except actions.TooManySignups:
+        return _page(request, "Too many sign-ups", "Too many sign-ups came from here in the "
+                     "last hour. Try again later.", status=429)
+    return done
+
+
+def _subscriber(value: str, purpose: str) -> Subscriber | None:
+    sid = links.read(value, purpose)
+    return Subscriber.objects.filter(pk=sid).first() if sid is not None else None
+
+
+@csrf_exempt  # the signed token is the permission; the CSRF cookie lives under /studio/
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners open links; only a person presses it)."""
+    sub = _subscriber(token, "confirm")
+    if sub is None:
+        return _page(request, "This link has expired",
+                     "Confirmation links work for a week. Sign up again from the site.",
+                     status=400)
+    if request.method == "POST":
+        actions.confirm(sub.pk)
+        return _page(request, "You are subscribed",
+                     f"New posts will come to {sub.email}. A welcome email is on its way.")
+    return _page(request, "Confirm your subscription", f"Send new posts to {sub.email}?",
+                 action="confirm", button="Yes, subscribe me")
+
+
+@csrf_exempt
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click unsubscribe (RFC 8058): a POST of ``List-Unsubscribe=One-Click`` from a
+    mail client does it at once; a GET (a person following the link) asks first."""
+    sub = _subscriber(token, "manage")
+    if sub is None:
+        return _page(request, "This link does not work", "Use the link in a recent email.",
+                     status=400)
+    if request.method == "POST":
+        actions.unsubscribe(sub.pk)
+        return _page(request, "You are unsubscribed",
+                     f"{sub.email} will get no more emails from this site.")
+    return _page(request, "Unsubscribe", f"Stop sending posts to {sub.email}?",
+                 action="unsubscribe", button="Unsubscribe")
+
+
+@csrf_exempt
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    """The preferences page a subscriber reaches from any email."""
+    sub = _subscriber(token, "manage")
+    if sub is None:
+        return _page(request, "This link does not work", "Use the link in a recent email.",
+                     status=400)
+    if request.method == "POST" and request.POST.get("do") == "resubscribe" and \
+            sub.status == Subscriber.UNSUBSCRIBED:
+        actions.subscribe(sub.email, client=_client(request), source="manage")
+        return _page(request, "Check your inbox", "Confirm once more from the email we sent.")
+    subscribed = sub.status in (Subscriber.CONFIRMED, Subscriber.PENDING)
+    return _page(request, "Your subscription",
+                 f"{sub.email} is {'subscribed' if subscribed else 'not subscribed'}.",
+                 manage_token=token, subscribed=subscribed)
