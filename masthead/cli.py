@@ -308,6 +308,43 @@ def subscribers_export(site: SiteOption, file: Path) -> None:
     out.print(f"Wrote {n} subscribers to {file}.", markup=False)
 
 
+@cli.group(name="newsletter")
+def newsletter_() -> None:
+    """Email posts to subscribers."""
+
+
+@newsletter_.command(name="send")
+@click.argument("slug")
+@click.option("--queue-only", is_flag=True,
+              help="Only queue it: a running `masthead worker` sends it.")
+@click.pass_obj
+def newsletter_send(site: SiteOption, slug: str, queue_only: bool) -> None:
+    """Email a published post to every confirmed subscriber (once per post).
+
+    Sends it here and now unless --queue-only; delivery is resumable: run the command
+    again after an interruption and only the remaining subscribers get it.
+    """
+    s = site.open(studio=True)
+    from masthead.content.models import Post
+    from masthead.newsletter import sending
+    from masthead.newsletter.actions import queue_newsletter
+
+    if s.config.smtp is None:
+        raise MastheadError("no mail server: add an [smtp] section to masthead.toml "
+                            "(see docs/settings.md)")
+    post = Post.objects.filter(kind=Post.POST, slug=slug).first()
+    if post is None:
+        raise MastheadError(f"no post has the slug '{slug}'")
+    send_id = queue_newsletter(post.pk)
+    if not queue_only:
+        from masthead.jobs.worker import run
+
+        run(burst=True)
+    c = sending.counts(send_id)
+    out.print(f"'{post.title}': {c['sent']} sent, {c['queued']} waiting, {c['failed']} failed.",
+              markup=False)
+
+
 @cli.group(name="user")
 def user_() -> None:
     """Studio accounts."""

@@ -206,8 +206,10 @@ def autosave(user: User, post_id: int, draft: Draft) -> Revision:
 
 
 @transaction.atomic
-def publish_post(user: User, post_id: int, draft: Draft | None = None) -> Post:
-    """Publish now (with the editor's text, if given); the build makes it live."""
+def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
+                 email: bool = False) -> Post:
+    """Publish now (with the editor's text, if given); the build makes it live, and with
+    ``email`` the newsletter sends it to the subscribers (once per post)."""
     post = Post.objects.select_for_update().get(pk=post_id)
     before = address_of(post) if post.status == Post.PUBLISHED else None
     if draft is not None:
@@ -225,6 +227,10 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None) -> Post:
         _keep_old_address(post, before)
     _revision(post, Revision.PUBLISH, user)
     enqueue_build()
+    if email and post.kind == Post.POST:
+        from masthead.newsletter.actions import queue_newsletter
+
+        queue_newsletter(post.pk)
     return post
 
 

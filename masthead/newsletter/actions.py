@@ -175,3 +175,22 @@ def import_subscribers(rows: Iterable[Row], *, where: str, confirmed: bool,
         else:
             summary.unchanged += 1
     return summary
+
+
+@transaction.atomic
+def queue_newsletter(post_id: int) -> int:
+    """Email a published post to the subscribers (once: a post already sent is not sent
+    again). Returns the send's id; the worker prepares and delivers it."""
+    from masthead.content.models import Post
+    from masthead.newsletter.models import Send
+    from masthead.newsletter.tasks import prepare_send
+
+    post = Post.objects.select_for_update().get(pk=post_id)
+    if post.kind != Post.POST or post.status != Post.PUBLISHED:
+        raise ContentError(f"'{post.slug}' is not a published post", field="slug")
+    existing = post.sends.order_by("id").first()
+    if existing is not None:
+        return existing.pk
+    send = Send.objects.create(post=post, subject=post.title)
+    prepare_send.enqueue(send.pk)
+    return send.pk

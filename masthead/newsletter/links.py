@@ -34,3 +34,8 @@ def url(subscriber_id: int, purpose: str) -> str:
 
     site = site_view(get_site())
     return f"{site.origin}/newsletter/{purpose}/{token(subscriber_id, purpose)}/"
+
+
+def unsubscribe_url(subscriber_id: int, origin: str) -> str:
+    """The one-click address of List-Unsubscribe (it takes the manage token)."""
+    return f"{origin}/newsletter/unsubscribe/{token(subscriber_id, 'manage')}/"

@@ -41,3 +41,40 @@ class SignupAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["client", "at"], name="signups_by_client")]
+
+
+class Send(models.Model):
+    """One post emailed to the subscribers confirmed when it was prepared."""
+
+    PREPARING, SENDING, DONE = "preparing", "sending", "done"
+    STATUSES = [(PREPARING, "preparing"), (SENDING, "sending"), (DONE, "done")]
+
+    post = models.ForeignKey("content.Post", on_delete=models.CASCADE, related_name="sends")
+    status = models.CharField(max_length=10, choices=STATUSES, default=PREPARING)
+    subject = models.CharField(max_length=500, blank=True, default="")
+    html = models.TextField(blank=True, default="")  # {{unsubscribe}} marks the per-reader link
+    text = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class Delivery(models.Model):
+    """One subscriber's copy of a send: the record that makes sending resumable."""
+
+    QUEUED, SENT, FAILED = "queued", "sent", "failed"
+    STATUSES = [(QUEUED, "queued"), (SENT, "sent"), (FAILED, "failed")]
+
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE,
+                                   related_name="deliveries")
+    status = models.CharField(max_length=8, choices=STATUSES, default=QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    message_id = models.CharField(max_length=200, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["send", "subscriber"],
+                                               name="one_copy_per_subscriber")]
+        indexes = [models.Index(fields=["send", "status", "id"], name="deliveries_to_do")]

@@ -50,3 +50,27 @@ def send_welcome(subscriber_id: int) -> str:
           f"Read what is already there: {site.url}\n\n"
           f"To stop, or to change your address: {links.url(sub.pk, 'manage')}\n")
     return "sent"
+
+
+@task()
+def prepare_send(send_id: int) -> str:
+    """Render the post and make the deliveries, then queue a job per batch."""
+    from masthead.newsletter.sending import prepare
+
+    batches = prepare(send_id)
+    for first, last in batches:
+        deliver_batch.enqueue(send_id, first, last)
+    return f"{len(batches)} batches"
+
+
+@task()
+def deliver_batch(send_id: int, first: int, last: int) -> str:
+    """Send one batch; what failed for now comes back later as a job of its own."""
+    from masthead.newsletter.sending import deliver
+
+    if settings.MASTHEAD_SMTP is None:
+        return "no mail server"
+    sent, failed, retry_at = deliver(send_id, first, last)
+    if retry_at is not None:
+        deliver_batch.using(run_after=retry_at).enqueue(send_id, first, last)
+    return f"{sent} sent, {failed} failed" + (f", retry at {retry_at:%H:%M:%S}" if retry_at else "")

@@ -178,6 +178,8 @@ def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | N
         "tags_text": ", ".join(draft.tags if draft else []),
         "kind": post.kind if post else request.GET.get("kind", Post.POST),
         "restored_autosave": restored,
+        "newsletter": settings.MASTHEAD_SMTP is not None and (post is None or (
+            post.kind == Post.POST and not post.sends.exists())),
         "sources": _cite_choices(),
     }, status=status)
 
@@ -247,7 +249,9 @@ def _act(request: HttpRequest, post: Post, action: str) -> HttpResponse:
         if action == "save":
             post = publishing.save_post(user, post.pk, draft)
         elif action == "publish":
-            post = publishing.publish_post(user, post.pk, draft)
+            post = publishing.publish_post(
+                user, post.pk, draft,
+                email=settings.MASTHEAD_SMTP is not None and request.POST.get("email") == "1")
         elif action == "schedule":
             post = publishing.schedule_post(user, post.pk,
                                             _when(request.POST.get("publish_at", "")), draft)

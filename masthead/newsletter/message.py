@@ -1,0 +1,110 @@
+"""A post as an email: rendered once per send, personalised per reader.
+
+The HTML part is the post as the site renders it (the same Markdown, citations,
+footnotes and bibliography), links and images made absolute, the site's footer, CSS
+inlined (css-inline) because mail clients drop style sheets; the text part is the same
+words without markup. Each reader's copy differs only in its unsubscribe links, so a
+send renders once and substitutes a marker per message.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+
+MARK = "%%MASTHEAD-UNSUBSCRIBE%%"  # replaced by each reader's link
+# CRLF line ends (smtplib sends bytes as they are) and headers up to SMTP's 998 characters,
+# so a long List-Unsubscribe URL is folded at its comma, never turned into an encoded word
+# that mail clients could not use.
+_POLICY = SMTP.clone(max_line_length=998)
+
+_BLOCK_END_RE = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|tr|div|section)>|<br\s*/?>",
+                           re.I)
+_LINK_RE = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.I | re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def render(post) -> tuple[str, str, str]:
+    """(subject, html, text) for a post, with :data:`MARK` where the unsubscribe link goes."""
+    import css_inline
+    from django.conf import settings
+
+    from masthead.build.bodies import context_for
+    from masthead.build.feeds import absolute_links
+    from masthead.build.snapshot import site_view
+    from masthead.build.theme import Theme
+    from masthead.content.actions import get_site
+    from masthead.content.publishing import address_of
+    from masthead.content.render import render_body
+
+    site_row = get_site()
+    site = site_view(site_row)
+    root = settings.MASTHEAD_ROOT
+    body = render_body(post.body, context_for(site_row, root), f"post '{post.slug}'")
+    url = site.absolute(address_of(post))
+    body = absolute_links(body + site.footer_html, site, url)
+    theme = Theme(root / "templates", root / "static")  # the site's overrides, if any
+    page = theme.render("email.html", site=site, post=post, url=url, body_html=body,
+                        unsubscribe=MARK).decode()
+    html = css_inline.inline(page)
+    return post.title, html, to_text(post.title, url, body, site)
+
+
+def to_text(title: str, url: str, body_html: str, site) -> str:
+    """The plain-text part: paragraphs, list items and notes as lines; links as
+    "words (address)"."""
+    text = _LINK_RE.sub(lambda m: _link_text(m.group(2), m.group(1)), body_html)
+    text = _BLOCK_END_RE.sub("\n\n", text)
+    text = htmllib.unescape(_TAG_RE.sub("", text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    out, blank = [], False
+    for line in lines:
+        if not line:
+            if not blank and out:
+                out.append("")
+            blank = True
+            continue
+        out.append(line)
+        blank = False
+    return (f"{title}\n{'=' * min(len(title), 72)}\n\n{url}\n\n" + "\n".join(out).strip()
+            + f"\n\n--\n{site.title}: {site.url}\nUnsubscribe: {MARK}\n")
+
+
+def _link_text(inner: str, href: str) -> str:
+    words = htmllib.unescape(_TAG_RE.sub("", inner)).strip()
+    if href.startswith(("http://", "https://")) and words and words != href and \
+            "#" not in href.split("/")[-1]:
+        return f"{words} ({href})"
+    return words
+
+
+def build(*, subject: str, html: str, text: str, sender: str, site_title: str,
+          to: str, unsubscribe_url: str, list_id: str) -> tuple[str, bytes]:
+    """One reader's message: (Message-ID, bytes), with RFC 8058 one-click unsubscribe."""
+    name, address = parseaddr(sender)
+    domain = address.rpartition("@")[2] or "localhost"
+    message_id = make_msgid(domain=domain)
+    msg = EmailMessage(policy=_POLICY)
+    msg["From"] = formataddr((name or site_title, address))
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(_now())
+    msg["Message-ID"] = message_id
+    msg["List-Id"] = f"{site_title} <{list_id}>"
+    msg["List-Unsubscribe"] = (f"<{unsubscribe_url}>, "
+                               f"<mailto:{address}?subject=unsubscribe>")
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # Quoted-printable: inlined HTML has lines longer than SMTP's 998 characters.
+    msg.set_content(text.replace(MARK, unsubscribe_url), cte="quoted-printable")
+    msg.add_alternative(html.replace(MARK, htmllib.escape(unsubscribe_url)), subtype="html",
+                        cte="quoted-printable")
+    return message_id, msg.as_bytes(policy=_POLICY)
+
+
+def _now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC)

@@ -1,0 +1,186 @@
+"""Delivering a send: batches of deliveries over one SMTP connection each.
+
+Every delivery is a row; a message is marked sent as soon as the server accepts it, so
+a worker killed at any moment and restarted (or its job re-run) sends every remaining
+subscriber exactly once, except the one message that was in flight. Temporary failures
+(4xx, a dropped connection) are retried with a growing delay; permanent ones (5xx) mark
+the delivery failed and the address bounced, so it is never mailed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import ssl
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.newsletter.models import Delivery, Send, Subscriber
+
+BATCH = 1000  # deliveries per job
+MAX_ATTEMPTS = 6
+BACKOFF = [60, 300, 900, 3600, 4 * 3600]  # seconds before attempts 2, 3, ...
+
+
+def connect(smtp) -> smtplib.SMTP:
+    if smtp.security == "tls":
+        conn: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=60,
+                                              context=ssl.create_default_context())
+    else:
+        conn = smtplib.SMTP(smtp.host, smtp.port, timeout=60)
+        if smtp.security == "starttls":
+            conn.starttls(context=ssl.create_default_context())
+    if smtp.username:
+        conn.login(smtp.username, smtp.password)
+    return conn
+
+
+def prepare(send_id: int) -> list[tuple[int, int]]:
+    """Render the post once and make a delivery per confirmed subscriber (again after a
+    crash: existing deliveries are kept). Returns the id ranges of the batches."""
+    from masthead.newsletter import message
+
+    send = Send.objects.select_related("post").get(pk=send_id)
+    if send.status == Send.PREPARING:
+        subject, html, text = message.render(send.post)
+        with transaction.atomic():
+            Send.objects.filter(pk=send.pk).update(subject=subject, html=html, text=text)
+            ids = Subscriber.objects.filter(status=Subscriber.CONFIRMED).order_by("id") \
+                .values_list("id", flat=True)
+            chunk: list[Delivery] = []
+            for sid in ids.iterator(chunk_size=5000):
+                chunk.append(Delivery(send_id=send.pk, subscriber_id=sid))
+                if len(chunk) >= 5000:
+                    Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+                    chunk = []
+            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+            Send.objects.filter(pk=send.pk).update(status=Send.SENDING)
+    todo = list(Delivery.objects.filter(send_id=send_id, status=Delivery.QUEUED)
+                .order_by("id").values_list("id", flat=True))
+    return [(todo[i], todo[min(i + BATCH, len(todo)) - 1]) for i in range(0, len(todo), BATCH)]
+
+
+def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime | None]:
+    """Send the queued deliveries with ids first..last that are due. Returns (sent,
+    failed, when the next retry is due or None)."""
+    from masthead.build.snapshot import site_view
+    from masthead.content.actions import get_site
+    from masthead.newsletter import links, message
+
+    smtp = settings.MASTHEAD_SMTP
+    send = Send.objects.get(pk=send_id)
+    site = site_view(get_site())
+    list_id = f"newsletter.{site.origin.split('://', 1)[-1]}"
+    rate = getattr(settings, "MASTHEAD_NEWSLETTER_RATE", 0) or 0
+    sent = failed = 0
+    conn: smtplib.SMTP | None = None
+    now = timezone.now()
+    rows = list(Delivery.objects.filter(send_id=send_id, status=Delivery.QUEUED,
+                                        id__gte=first, id__lte=last)
+                .select_related("subscriber").order_by("id"))
+    retry_at: dt.datetime | None = None
+    started = time.monotonic()
+    try:
+        for d in rows:
+            if d.next_attempt_at and d.next_attempt_at > now:
+                retry_at = min(retry_at or d.next_attempt_at, d.next_attempt_at)
+                continue
+            if d.subscriber.status != Subscriber.CONFIRMED:  # unsubscribed meanwhile
+                Delivery.objects.filter(pk=d.pk).update(status=Delivery.FAILED,
+                                                        last_error="no longer subscribed")
+                continue
+            message_id, data = message.build(
+                subject=send.subject, html=send.html, text=send.text,
+                sender=smtp.from_address, site_title=site.title, to=d.subscriber.email,
+                unsubscribe_url=links.unsubscribe_url(d.subscriber_id, site.origin),
+                list_id=list_id)
+            try:
+                if conn is None:
+                    conn = connect(smtp)
+                conn.sendmail(smtp.from_address, [d.subscriber.email], data)
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, why = next(iter(exc.recipients.values()))
+                _failed(d, code, why, recipient=True)
+                failed += code >= 500
+                if code < 500:
+                    retry_at = _later(retry_at, d)
+                continue
+            except smtplib.SMTPResponseException as exc:
+                # Refused at DATA: about this message, not the address (keep the reader).
+                _failed(d, exc.smtp_code, exc.smtp_error)
+                failed += exc.smtp_code >= 500
+                if exc.smtp_code < 500:
+                    retry_at = _later(retry_at, d)
+                    _close(conn)
+                    conn = None
+                continue
+            except (OSError, smtplib.SMTPException) as exc:
+                _failed(d, 421, str(exc).encode())  # the connection: try again later
+                retry_at = _later(retry_at, d)
+                _close(conn)
+                conn = None
+                continue
+            Delivery.objects.filter(pk=d.pk).update(
+                status=Delivery.SENT, sent_at=timezone.now(), message_id=message_id,
+                attempts=d.attempts + 1, last_error="")
+            sent += 1
+            if rate:
+                ahead = sent / rate - (time.monotonic() - started)
+                if ahead > 0:
+                    time.sleep(ahead)
+    finally:
+        _close(conn)
+    _finish_if_done(send_id)
+    return sent, failed, retry_at
+
+
+def _failed(d: Delivery, code: int, why: bytes | str, *, recipient: bool = False) -> None:
+    """Record a refusal; a permanent refusal of the address itself (5xx at RCPT) marks
+    the subscriber bounced."""
+    text = why.decode(errors="replace") if isinstance(why, bytes) else str(why)
+    reason = f"{code} {text}"[:500]
+    attempts = d.attempts + 1
+    if code >= 500 or attempts >= MAX_ATTEMPTS:
+        with transaction.atomic():
+            Delivery.objects.filter(pk=d.pk).update(status=Delivery.FAILED, attempts=attempts,
+                                                    last_error=reason)
+            if code >= 500 and recipient:
+                Subscriber.objects.filter(pk=d.subscriber_id,
+                                          status=Subscriber.CONFIRMED).update(
+                    status=Subscriber.BOUNCED)
+        d.next_attempt_at = None
+        return
+    d.next_attempt_at = timezone.now() + dt.timedelta(seconds=BACKOFF[attempts - 1])
+    Delivery.objects.filter(pk=d.pk).update(attempts=attempts, last_error=reason,
+                                            next_attempt_at=d.next_attempt_at)
+
+
+def _later(current: dt.datetime | None, d: Delivery) -> dt.datetime | None:
+    if d.next_attempt_at is None:
+        return current
+    return min(current or d.next_attempt_at, d.next_attempt_at)
+
+
+def _close(conn: smtplib.SMTP | None) -> None:
+    if conn is not None:
+        try:
+            conn.quit()
+        except (OSError, smtplib.SMTPException):
+            conn.close()
+
+
+def _finish_if_done(send_id: int) -> None:
+    if not Delivery.objects.filter(send_id=send_id, status=Delivery.QUEUED).exists():
+        Send.objects.filter(pk=send_id, status=Send.SENDING).update(
+            status=Send.DONE, finished_at=timezone.now())
+
+
+def counts(send_id: int) -> dict[str, int]:
+    from django.db.models import Count
+
+    got = dict(Delivery.objects.filter(send_id=send_id).values_list("status")
+               .annotate(n=Count("id")).values_list("status", "n"))
+    return {s: got.get(s, 0) for s, _ in Delivery.STATUSES}

@@ -1,0 +1,138 @@
+"""Emailing a post through a real SMTP server (aiosmtpd on 127.0.0.1): every confirmed
+subscriber once, MIME structure, one-click unsubscribe headers, failures."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_CONTENT, configure_smtp, make_site, run_masthead, serving
+
+POST = """---
+title: Letters to the Reader
+date: 2025-03-01T09:00:00Z
+tags: [letters]
+---
+
+Milton argued against licensing [@milton1644, p. 4].[^1] See [the archive](/archive/).
+
+> The mind is its own place.
+> — John Milton
+
+[^1]: Areopagitica, 1644.
+"""
+
+
+def subscribers_csv(path: Path, addresses: list[str]) -> Path:
+    path.write_text("email,status\n" + "".join(f"{a},confirmed\n" for a in addresses))
+    return path
+
+
+@pytest.fixture
+def mailing_site(tmp_path, database_url, mail_sink):
+    site = make_site(tmp_path, database_url, url="https://essays.example.org/")
+    configure_smtp(site, mail_sink)
+    run_masthead("import", "bibtex", DEMO_CONTENT / "bibliography.bib", site=site)
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "letters.md").write_text(POST)
+    run_masthead("import", "markdown", posts, site=site)
+    return site
+
+
+def test_a_post_reaches_every_confirmed_subscriber_once(mailing_site, mail_sink, tmp_path):
+    readers = [f"reader{i}@example.org" for i in range(25)]
+    run_masthead("subscribers", "import", subscribers_csv(tmp_path / "s.csv", readers),
+                 site=mailing_site)
+    (tmp_path / "p.csv").write_text("email,status\npending@example.org,pending\n"
+                                    "gone@example.org,unsubscribed\n")
+    run_masthead("subscribers", "import", tmp_path / "p.csv", site=mailing_site)
+    done = run_masthead("newsletter", "send", "letters", site=mailing_site)
+    assert "25 sent, 0 waiting, 0 failed" in done.stdout
+    # 25 copies of the post, and the pending address's confirmation (sent by the same
+    # run of the queue), nothing for the one who unsubscribed.
+    everything = mail_sink.wait(26)
+    messages = [(to, m) for to, m in everything if m["Subject"] == "Letters to the Reader"]
+    assert sorted(to[0] for to, _ in messages) == sorted(readers)
+    assert not any("gone@" in to[0] for to, _ in everything)
+    again = run_masthead("newsletter", "send", "letters", site=mailing_site)
+    assert "25 sent" in again.stdout and len(mail_sink.messages) == 26  # no second copy
+    ids = {msg["Message-ID"] for _, msg in messages}
+    assert len(ids) == 25 and all(i.endswith("@example.org>") for i in ids)
+    to, msg = messages[0]
+    assert msg["Subject"] == "Letters to the Reader"
+    assert msg.get_content_type() == "multipart/alternative"
+    parts = [p.get_content_type() for p in msg.iter_parts()]
+    assert parts == ["text/plain", "text/html"]
+    html = msg.get_body(("html",)).get_content()
+    text = msg.get_body(("plain",)).get_content()
+    # The post as the site renders it: the citation, the footnote, the bibliography, the
+    # quotation's attribution; links absolute; styles inlined for mail clients.
+    for needle in ("Milton 1644, 4", "Areopagitica, 1644.", 'id="bibliography"',
+                   "John Milton", 'href="https://essays.example.org/archive/"'):
+        assert needle in html, needle
+    assert "<style" not in html.split("<body", 1)[1] and 'style="' in html
+    assert "Areopagitica, 1644." in text and "https://essays.example.org/" in text
+    # RFC 8058 one-click unsubscribe, personal to each reader.
+    unsub = msg["List-Unsubscribe"]
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    https = re.search(r"<(https://essays\.example\.org/newsletter/unsubscribe/[^>]+/)>",
+                      unsub).group(1)
+    assert "<mailto:site@example.org?subject=unsubscribe>" in unsub
+    assert https in html.replace("&amp;", "&") and https in text
+    assert len({m["List-Unsubscribe"] for _, m in messages}) == 25
+    run_masthead("build", site=mailing_site)
+    with serving(mailing_site, worker=False) as url, httpx.Client(base_url=url) as web:
+        path = https.split("essays.example.org", 1)[1]
+        r = web.post(path, content=b"List-Unsubscribe=One-Click",
+                     headers={"content-type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 200
+    export = tmp_path / "out.csv"
+    run_masthead("subscribers", "export", export, site=mailing_site)
+    assert f"{to[0]},,unsubscribed" in export.read_text()
+
+
+class RefusingSink:
+    """Refuses some recipients: 550 (no such mailbox) or 451 (try later)."""
+
+    def __init__(self, sink):
+        self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address.startswith("nobody"):
+            return "550 5.1.1 no such mailbox"
+        if address.startswith("later"):
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        return await self.sink.handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_permanent_failures_mark_the_address_and_temporary_ones_wait(mailing_site, mail_sink,
+                                                                      tmp_path):
+    mail_sink.controller.handler = RefusingSink(mail_sink)  # each new connection uses it
+    readers = ["ok1@example.org", "nobody@example.org", "later@example.org", "ok2@example.org"]
+    run_masthead("subscribers", "import", subscribers_csv(tmp_path / "s.csv", readers),
+                 site=mailing_site)
+    done = run_masthead("newsletter", "send", "letters", site=mailing_site)
+    assert "2 sent, 1 waiting, 1 failed" in done.stdout
+    assert sorted(to[0] for to, _ in mail_sink.messages) == ["ok1@example.org",
+                                                             "ok2@example.org"]
+    export = tmp_path / "out.csv"
+    run_masthead("subscribers", "export", export, site=mailing_site)
+    text = export.read_text()
+    assert "nobody@example.org,,bounced" in text and "later@example.org,,confirmed" in text
+
+
+def test_only_published_posts_are_sent(mailing_site, tmp_path):
+    missing = run_masthead("newsletter", "send", "no-such-post", site=mailing_site, check=False)
+    assert missing.code == 1 and "no post has the slug 'no-such-post'" in missing.stderr
+    plain = make_site(tmp_path / "other")
+    unconfigured = run_masthead("newsletter", "send", "x", site=plain, check=False)
+    assert unconfigured.code == 1 and "add an [smtp] section" in unconfigured.stderr
