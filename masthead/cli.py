@@ -245,8 +245,10 @@ def _start_worker_beside(root: Path) -> None:
 
 @cli.command()
 @click.option("--burst", is_flag=True, help="Run the jobs that are due, then exit.")
+@click.option("--max-jobs", type=click.IntRange(min=1), default=None,
+              help="Exit after running this many jobs.")
 @click.pass_obj
-def worker(site: SiteOption, burst: bool) -> None:
+def worker(site: SiteOption, burst: bool, max_jobs: int | None) -> None:
     """Run background jobs: scheduled posts, rebuilds after studio changes.
 
     Jobs wait in the site's database, so they survive restarts; a job that a killed
@@ -261,7 +263,7 @@ def worker(site: SiteOption, burst: bool) -> None:
                         format="%(asctime)s worker %(levelname)s %(message)s")
     logging.getLogger("django_tasks").setLevel(logging.WARNING)
     logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
-    run(burst=burst)
+    run(burst=burst, max_jobs=max_jobs)
 
 
 @cli.group(name="subscribers")

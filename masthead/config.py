@@ -36,6 +36,15 @@ port = 8000
 # security = "starttls"          # or "tls" (port 465), or "none"
 # username = "essays@example.org"
 # from_address = "Essays <essays@example.org>"
+
+# Sign newsletters with DKIM (publish the public key at SELECTOR._domainkey.DOMAIN).
+# [dkim]
+# domain = "example.org"
+# selector = "masthead"
+# private_key_file = "dkim.pem"    # relative to this folder
+
+# [newsletter]
+# rate = 0                         # messages a second per sending worker; 0: no limit
 """
 
 
@@ -68,12 +77,52 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True)
+class DkimConfig:
+    domain: str
+    selector: str
+    private_key_file: Path
+
+
+@dataclass(frozen=True)
+class NewsletterConfig:
+    rate: float = 0.0  # messages a second for each sending worker; 0: as fast as it goes
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     database: DatabaseConfig
     server_host: str = "127.0.0.1"
     server_port: int = 8000
     smtp: SmtpConfig | None = None
+    dkim: DkimConfig | None = None
+    newsletter: NewsletterConfig = NewsletterConfig()
+
+
+def parse_dkim(table: object, path: Path, root: Path) -> DkimConfig | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SiteError(f"{path}: [dkim] must be a table")
+    for name in ("domain", "selector", "private_key_file"):
+        if not isinstance(table.get(name), str) or not table[name]:
+            raise SiteError(f"{path}: dkim.{name} is missing (give domain, selector and "
+                            "private_key_file)")
+    key = Path(table["private_key_file"])
+    return DkimConfig(domain=table["domain"], selector=table["selector"],
+                      private_key_file=key if key.is_absolute() else root / key)
+
+
+def parse_newsletter(table: object, path: Path) -> NewsletterConfig:
+    if table is None:
+        return NewsletterConfig()
+    if not isinstance(table, dict):
+        raise SiteError(f"{path}: [newsletter] must be a table")
+    rate = table.get("rate", 0)
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0:
+        raise SiteError(f"{path}: newsletter.rate must be a number of messages a second "
+                        "(0 for no limit)")
+    return NewsletterConfig(rate=float(rate))
 
 
 def parse_smtp(table: object, path: Path) -> SmtpConfig | None:
@@ -157,4 +206,6 @@ def load_config(root: Path) -> Config:
         server_host=str(server.get("host", "127.0.0.1")),
         server_port=port,
         smtp=parse_smtp(data.get("smtp"), path),
+        dkim=parse_dkim(data.get("dkim"), path, root),
+        newsletter=parse_newsletter(data.get("newsletter"), path),
     )

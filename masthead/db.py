@@ -130,7 +130,8 @@ def email_settings(smtp: SmtpConfig | None) -> dict:
 
 
 def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = None,
-          smtp: SmtpConfig | None = None, studio: bool = True) -> None:
+          smtp: SmtpConfig | None = None, studio: bool = True,
+          extra: dict | None = None) -> None:
     """Configure Django for this process and bring the schema up to date (``studio``:
     with the studio's and the job queue's apps, or only what content needs)."""
     if not settings.configured:
@@ -201,6 +202,7 @@ def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = 
             MASTHEAD_SMTP=smtp,
             PASSWORD_RESET_TIMEOUT=3600,
             **email_settings(smtp),
+            **(extra or {}),
         )
         # django.setup() without its URL-prefix step, which imports Django's whole HTTP
         # stack (a tenth of a second of every CLI command); the web server sets the

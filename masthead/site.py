@@ -47,7 +47,8 @@ def open_site(root: Path, *, migrate: bool = True, studio: bool = True) -> SiteD
     root = root.resolve()
     config = load_config(root)
     db.setup(config.database, migrate=migrate, state_dir=root / ".masthead", smtp=config.smtp,
-             studio=studio)
+             studio=studio, extra={"MASTHEAD_DKIM": config.dkim,
+                                   "MASTHEAD_NEWSLETTER_RATE": config.newsletter.rate})
     return SiteDir(root=root, config=config)
 
 

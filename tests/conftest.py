@@ -205,6 +205,7 @@ class MailSink:
         from aiosmtpd.controller import Controller
 
         self.messages: list = []
+        self.raw: list[bytes] = []
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
@@ -214,6 +215,7 @@ class MailSink:
 
         msg = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.rcpt_tos, msg))
+        self.raw.append(envelope.original_content or envelope.content)
         return "250 OK"
 
     def wait(self, count: int = 1, timeout: float = 20) -> list:

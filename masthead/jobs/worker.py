@@ -20,14 +20,34 @@ log = logging.getLogger("masthead.jobs")
 
 
 def requeue_orphans(now: dt.datetime | None = None) -> int:
-    """Put jobs back that a worker claimed and never finished."""
+    """Put jobs back that a worker claimed and never finished: at once if that worker
+    ran on this machine and its process is gone (killed, crashed), else after
+    STALE_AFTER (a worker elsewhere may still be on it)."""
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    return DBTaskResult.objects.filter(
-        status="RUNNING", started_at__lt=now - STALE_AFTER).update(status="READY",
-                                                                    started_at=None)
+    stale = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=now - STALE_AFTER)
+    count = stale.update(status="READY", started_at=None)
+    here = socket.gethostname() + "-"
+    for task_id, worker_ids in DBTaskResult.objects.filter(status="RUNNING").values_list(
+            "id", "worker_ids"):
+        last = (worker_ids or [""])[-1]
+        if last.startswith(here) and last[len(here):].isdigit() and \
+                not _alive(int(last[len(here):])):
+            count += DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
+                status="READY", started_at=None)
+    return count
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
 
 
 def catch_up_scheduled() -> int:
@@ -47,7 +67,7 @@ def catch_up_scheduled() -> int:
     return len(due)
 
 
-def run(*, burst: bool = False, interval: float = 1.0) -> None:
+def run(*, burst: bool = False, interval: float = 1.0, max_jobs: int | None = None) -> None:
     """Run jobs until stopped (SIGINT/SIGTERM finish the current job first); with
     ``burst``, until no job is due. A lost database connection does not end a long-running
     worker: it says so and tries again."""
@@ -57,7 +77,7 @@ def run(*, burst: bool = False, interval: float = 1.0) -> None:
 
     while True:
         try:
-            _run_once(burst=burst, interval=interval)
+            _run_once(burst=burst, interval=interval, max_jobs=max_jobs)
             return
         except OperationalError as exc:
             if burst:
@@ -67,7 +87,7 @@ def run(*, burst: bool = False, interval: float = 1.0) -> None:
             time.sleep(5)
 
 
-def _run_once(*, burst: bool, interval: float) -> None:
+def _run_once(*, burst: bool, interval: float, max_jobs: int | None = None) -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
     orphans = requeue_orphans()
@@ -77,7 +97,7 @@ def _run_once(*, burst: bool, interval: float) -> None:
     if due:
         log.info("%d scheduled post(s) are due", due)
     worker = Worker(queue_names=["default"], interval=interval, batch=burst,
-                    backend_name="default", startup_delay=False, max_tasks=None,
+                    backend_name="default", startup_delay=False, max_tasks=max_jobs,
                     worker_id=f"{socket.gethostname()}-{os.getpid()}"[:64],
                     excluded_queue_names=[])
     worker.configure_signals()

@@ -127,8 +127,11 @@ def import_subscribers(rows: Iterable[Row], *, where: str, confirmed: bool,
     never moved back from unsubscribed, bounced or complained to confirmed: a list from
     elsewhere cannot overrule what its owner told us.
     """
+    from django.db.models.functions import Lower
+
     summary = SubscriberImport()
     now = timezone.now()
+    checked: list[tuple[Row, str]] = []
     seen: set[str] = set()
     for row in rows:
         try:
@@ -141,20 +144,24 @@ def import_subscribers(rows: Iterable[Row], *, where: str, confirmed: bool,
             summary.problems.append(f"{where}:{row.line}: {email} appears twice; kept the first")
             continue
         seen.add(key)
+        checked.append((row, email))
+    # The addresses already stored, looked up a thousand at a time (not one query a row).
+    keys = sorted(seen)
+    existing: dict[str, Subscriber] = {}
+    for i in range(0, len(keys), 1000):
+        for sub in (Subscriber.objects.select_for_update()
+                    .annotate(lower=Lower("email")).filter(lower__in=keys[i : i + 1000])):
+            existing[sub.email.lower()] = sub
+    new: list[Subscriber] = []
+    for row, email in checked:
         wanted = row.status or (Subscriber.CONFIRMED if confirmed else Subscriber.PENDING)
-        if wanted == Subscriber.CONFIRMED and not confirmed and row.status is None:
-            wanted = Subscriber.PENDING
-        sub = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+        sub = existing.get(email.lower())
         if sub is None:
-            sub = Subscriber.objects.create(
+            new.append(Subscriber(
                 email=email, name=row.name[:200], status=wanted, source=source,
                 created_at=row.created_at or now,
                 confirmed_at=now if wanted == Subscriber.CONFIRMED else None,
-                unsubscribed_at=now if wanted == Subscriber.UNSUBSCRIBED else None)
-            summary.created += 1
-            if wanted == Subscriber.PENDING:
-                _queue_confirmation(sub)
-                summary.confirmations += 1
+                unsubscribed_at=now if wanted == Subscriber.UNSUBSCRIBED else None))
             continue
         changed = []
         if row.name and not sub.name:
@@ -174,6 +181,16 @@ def import_subscribers(rows: Iterable[Row], *, where: str, confirmed: bool,
             summary.updated += 1
         else:
             summary.unchanged += 1
+    for i in range(0, len(new), 2000):
+        Subscriber.objects.bulk_create(new[i : i + 2000])
+    summary.created = len(new)
+    pending = [s.email for s in new if s.status == Subscriber.PENDING]
+    for i in range(0, len(pending), 1000):
+        for sub in Subscriber.objects.filter(status=Subscriber.PENDING,
+                                             confirmation_sent_at__isnull=True,
+                                             email__in=pending[i : i + 1000]):
+            _queue_confirmation(sub)
+            summary.confirmations += 1
     return summary
 
 

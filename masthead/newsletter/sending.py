@@ -75,6 +75,16 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
     site = site_view(get_site())
     list_id = f"newsletter.{site.origin.split('://', 1)[-1]}"
     rate = getattr(settings, "MASTHEAD_NEWSLETTER_RATE", 0) or 0
+    dkim = getattr(settings, "MASTHEAD_DKIM", None)
+    dkim_key = b""
+    if dkim is not None:
+        from masthead.newsletter import dkim_sign
+
+        dkim_key = dkim_sign.read_key(dkim.private_key_file)
+    template = message.Template(subject=send.subject, html=send.html, text=send.text,
+                                sender=smtp.from_address, site_title=site.title,
+                                list_id=list_id)
+    eightbit = False
     sent = failed = 0
     conn: smtplib.SMTP | None = None
     now = timezone.now()
@@ -92,15 +102,25 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
                 Delivery.objects.filter(pk=d.pk).update(status=Delivery.FAILED,
                                                         last_error="no longer subscribed")
                 continue
-            message_id, data = message.build(
-                subject=send.subject, html=send.html, text=send.text,
-                sender=smtp.from_address, site_title=site.title, to=d.subscriber.email,
-                unsubscribe_url=links.unsubscribe_url(d.subscriber_id, site.origin),
-                list_id=list_id)
             try:
                 if conn is None:
                     conn = connect(smtp)
-                conn.sendmail(smtp.from_address, [d.subscriber.email], data)
+                    conn.ehlo_or_helo_if_needed()
+                    eightbit = conn.has_extn("8bitmime")
+                unsubscribe_url = links.unsubscribe_url(d.subscriber_id, site.origin)
+                if eightbit:
+                    message_id, data = template.render(d.subscriber.email, unsubscribe_url)
+                else:
+                    message_id, data = message.build(
+                        subject=send.subject, html=send.html, text=send.text,
+                        sender=smtp.from_address, site_title=site.title,
+                        to=d.subscriber.email, unsubscribe_url=unsubscribe_url,
+                        list_id=list_id)
+                if dkim is not None:
+                    data = dkim_sign.sign(data, domain=dkim.domain, selector=dkim.selector,
+                                          key=dkim_key)
+                conn.sendmail(smtp.from_address, [d.subscriber.email], data,
+                              mail_options=["BODY=8BITMIME"] if eightbit else [])
             except smtplib.SMTPRecipientsRefused as exc:
                 code, why = next(iter(exc.recipients.values()))
                 _failed(d, code, why, recipient=True)

@@ -136,3 +136,124 @@ def test_only_published_posts_are_sent(mailing_site, tmp_path):
     plain = make_site(tmp_path / "other")
     unconfigured = run_masthead("newsletter", "send", "x", site=plain, check=False)
     assert unconfigured.code == 1 and "add an [smtp] section" in unconfigured.stderr
+
+
+def _dkim_key(site: Path) -> bytes:
+    """A fresh RSA-2048 test key in the site folder; returns the DNS TXT record."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    (site / "dkim.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption()))
+    public = key.public_key().public_bytes(serialization.Encoding.DER,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    with (site / "masthead.toml").open("a") as f:
+        f.write('\n[dkim]\ndomain = "example.org"\nselector = "test"\n'
+                'private_key_file = "dkim.pem"\n')
+    return b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_copy_carries_a_dkim_signature_that_verifies(mailing_site, mail_sink, tmp_path):
+    import dkim
+
+    record = _dkim_key(mailing_site)
+    readers = [f"r{i}@example.org" for i in range(5)]
+    run_masthead("subscribers", "import", subscribers_csv(tmp_path / "s.csv", readers),
+                 site=mailing_site)
+    run_masthead("newsletter", "send", "letters", site=mailing_site)
+    mail_sink.wait(5)
+
+    def dns(name, timeout=5):
+        assert name == b"test._domainkey.example.org."
+        return record
+
+    for raw in mail_sink.raw:
+        assert raw.startswith(b"DKIM-Signature: v=1; a=rsa-sha256;")
+        assert b"d=example.org" in raw and b"s=test" in raw
+        assert dkim.verify(raw, dnsfunc=dns), raw[:300]
+        header = raw.split(b"\r\n\r\n", 1)[0].lower()
+        assert b"list-unsubscribe" in header.split(b"h=", 1)[1].split(b";", 1)[0]
+        # Changing the personal unsubscribe link breaks the signature.
+        tampered = raw.replace(b"/newsletter/unsubscribe/", b"/newsletter/unsubscribe/x", 1)
+        assert not dkim.verify(tampered, dnsfunc=dns)
+
+
+def test_openssl_signing_gives_dkimpys_own_bytes(tmp_path):
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from masthead.newsletter import dkim_sign
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM,
+                            serialization.PrivateFormat.TraditionalOpenSSL,
+                            serialization.NoEncryption())
+    digest = hashlib.sha256(b"a message")
+    fast = dkim_sign._sign(digest, dkim_sign._load(pem))
+    pure = dkim_sign._pure_sign(digest, dkim_sign._pure_parse(pem))
+    assert fast == pure
+
+
+
+def test_servers_without_8bitmime_get_quoted_printable_copies():
+    import email
+    from email import policy
+
+    from masthead.newsletter.message import MARK, build
+
+    html = "<p>" + "word " * 400 + f'<a href="{MARK}">Unsubscribe</a></p>'
+    mid, data = build(subject="Über", html=html, text=f"Text.\nUnsubscribe: {MARK}\n",
+                      sender="Essays <essays@example.org>", site_title="Essays",
+                      to="r@example.net", unsubscribe_url="https://e.org/newsletter/u/t/",
+                      list_id="newsletter.e.org")
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998 and data.isascii()
+    msg = email.message_from_bytes(data, policy=policy.default)
+    assert msg["Subject"] == "Über" and msg["Message-ID"] == mid
+    assert msg["List-Unsubscribe"].startswith("<https://e.org/newsletter/u/t/>")
+    assert 'href="https://e.org/newsletter/u/t/"' in msg.get_body(("html",)).get_content()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_a_worker_killed_mid_send_loses_no_one_and_repeats_at_most_one(mailing_site,
+                                                                        mail_sink, tmp_path):
+    import collections
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    readers = [f"r{i:03d}@example.org" for i in range(300)]
+    run_masthead("subscribers", "import", subscribers_csv(tmp_path / "s.csv", readers),
+                 site=mailing_site)
+    with (mailing_site / "masthead.toml").open("a") as f:
+        f.write("\n[newsletter]\nrate = 100\n")  # slow enough to be killed half-way
+    run_masthead("newsletter", "send", "letters", "--queue-only", site=mailing_site)
+
+    def worker(*extra: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "masthead", "--site",
+                                 str(mailing_site), "worker", *extra],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    first = worker()
+    deadline = time.monotonic() + 60
+    while len(mail_sink.messages) < 100:
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.05)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait()
+    got_before = len(mail_sink.messages)
+    assert got_before < 300
+    second = worker("--burst")
+    assert second.wait(timeout=120) == 0
+    copies = collections.Counter(to[0] for to, m in mail_sink.messages
+                                 if m["Subject"] == "Letters to the Reader")
+    assert set(copies) == set(readers)  # nobody lost
+    assert sum(copies.values()) - len(readers) <= 1  # at most the message in flight
