@@ -18,5 +18,6 @@ urlpatterns = [
     path("studio/settings/", views.site_settings_view, name="site_settings"),
     path("studio/sources/", views.sources_view, name="sources"),
     path("studio/media/", views.upload_image, name="upload_image"),
+    path("studio/newsletter/", views.newsletter_view, name="newsletter"),
     re_path(r"^studio/static/(?P<path>[\w./-]+)$", views.static, name="studio_static"),
 ]

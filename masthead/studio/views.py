@@ -522,3 +522,30 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
                 return HttpResponseRedirect(reverse("login") + "?reset=1")
     return render(request, "studio/password_set.html", {"error": error},
                   status=400 if error else 200)
+
+
+# -- newsletter ----------------------------------------------------------------------------
+
+
+@studio_login_required
+def newsletter_view(request: HttpRequest) -> HttpResponse:
+    """Subscribers by status and every send's counts (editors and owners)."""
+    from django.db.models import Count
+
+    from masthead.newsletter.models import Send, Subscriber
+    from masthead.newsletter.sending import counts
+
+    if not permissions.sees_all_posts(request.user):
+        raise PermissionDenied("editors and owners see the newsletter")
+    by_status = dict(Subscriber.objects.values_list("status").annotate(n=Count("id"))
+                     .values_list("status", "n"))
+    subscribers = [(label, by_status.get(value, 0)) for value, label in Subscriber.STATUSES]
+    sends = [(s, counts(s.pk)) for s in
+             Send.objects.select_related("post").order_by("-created_at")[:50]]
+    q = request.GET.get("q", "").strip()
+    found = list(Subscriber.objects.filter(email__icontains=q).order_by("email")[:100]) \
+        if q else []
+    return render(request, "studio/newsletter.html", {
+        "subscribers": subscribers, "sends": sends, "q": q, "found": found,
+        "configured": settings.MASTHEAD_SMTP is not None,
+    })

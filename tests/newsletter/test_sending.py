@@ -257,3 +257,23 @@ def test_a_worker_killed_mid_send_loses_no_one_and_repeats_at_most_one(mailing_s
                                  if m["Subject"] == "Letters to the Reader")
     assert set(copies) == set(readers)  # nobody lost
     assert sum(copies.values()) - len(readers) <= 1  # at most the message in flight
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_studio_shows_subscribers_and_each_sends_counts(mailing_site, mail_sink, tmp_path):
+    from tests.studio.conftest import Studio, add_accounts
+
+    add_accounts(mailing_site)
+    run_masthead("subscribers", "import",
+                 subscribers_csv(tmp_path / "s.csv", ["a@example.org", "b@example.org"]),
+                 site=mailing_site)
+    run_masthead("newsletter", "send", "letters", site=mailing_site)
+    run_masthead("build", site=mailing_site)
+    with serving(mailing_site, worker=False) as url:
+        studio = Studio(url, mailing_site)
+        assert studio.session("author").get("/studio/newsletter/").status_code == 403
+        page = studio.session("editor").get("/studio/newsletter/").text
+        assert "Letters to the Reader" in page
+        assert re.search(r"<td>Done</td><td>0</td><td>2</td><td>0</td>", page)
+        found = studio.session("owner").get("/studio/newsletter/?q=b@ex").text
+        assert "b@example.org · confirmed" in found
