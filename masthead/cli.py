@@ -347,6 +347,38 @@ def newsletter_send(site: SiteOption, slug: str, queue_only: bool) -> None:
               markup=False)
 
 
+@newsletter_.command(name="bounces")
+@click.option("--maildir", type=click.Path(path_type=Path), help="A maildir of bounces.")
+@click.option("--imap", "imap_host", help="An IMAP server (TLS) whose folder holds bounces.")
+@click.option("--imap-port", default=993, show_default=True, type=int)
+@click.option("--imap-user", default="", help="IMAP login (password: MASTHEAD_IMAP_PASSWORD).")
+@click.option("--folder", default="INBOX", show_default=True)
+@click.option("--keep", is_flag=True, help="Leave processed messages in the mailbox.")
+@click.pass_obj
+def newsletter_bounces(site: SiteOption, maildir: Path | None, imap_host: str | None,
+                       imap_port: int, imap_user: str, folder: str, keep: bool) -> None:
+    """Read bounce reports and spam complaints; suppress the addresses they name.
+
+    Hard bounces (DSN, 5.x.x) mark an address bounced, complaints (ARF) complained;
+    neither is mailed again. Run it from cron, or after a send.
+    """
+    site.open(studio=True)
+    from masthead.newsletter import bounces
+
+    if (maildir is None) == (imap_host is None):
+        raise MastheadError("give one of --maildir DIR or --imap HOST")
+    if maildir is not None:
+        if not (maildir / "cur").is_dir() and not (maildir / "new").is_dir():
+            raise MastheadError(f"{maildir} is not a maildir (no cur/ or new/)")
+        summary = bounces.from_maildir(maildir, remove=not keep)
+    else:
+        summary = bounces.from_imap(imap_host, imap_port, imap_user,
+                                    os.environ.get("MASTHEAD_IMAP_PASSWORD", ""), folder,
+                                    remove=not keep)
+    out.print(f"Read {summary.read} messages: {summary.bounces} hard bounces, "
+              f"{summary.complaints} complaints, {summary.ignored} ignored.", markup=False)
+
+
 @cli.group(name="user")
 def user_() -> None:
     """Studio accounts."""

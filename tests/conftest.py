@@ -206,6 +206,7 @@ class MailSink:
 
         self.messages: list = []
         self.raw: list[bytes] = []
+        self.senders: list[str] = []
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
@@ -216,6 +217,7 @@ class MailSink:
         msg = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.rcpt_tos, msg))
         self.raw.append(envelope.original_content or envelope.content)
+        self.senders.append(envelope.mail_from)
         return "250 OK"
 
     def wait(self, count: int = 1, timeout: float = 20) -> list:

@@ -61,8 +61,8 @@ class Send(models.Model):
 class Delivery(models.Model):
     """One subscriber's copy of a send: the record that makes sending resumable."""
 
-    QUEUED, SENT, FAILED = "queued", "sent", "failed"
-    STATUSES = [(QUEUED, "queued"), (SENT, "sent"), (FAILED, "failed")]
+    QUEUED, SENT, FAILED, BOUNCED = "queued", "sent", "failed", "bounced"
+    STATUSES = [(QUEUED, "queued"), (SENT, "sent"), (FAILED, "failed"), (BOUNCED, "bounced")]
 
     send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE,

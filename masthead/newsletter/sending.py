@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from masthead.newsletter.bounces import return_path
 from masthead.newsletter.models import Delivery, Send, Subscriber
 
 BATCH = 1000  # deliveries per job
@@ -119,7 +120,8 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
                 if dkim is not None:
                     data = dkim_sign.sign(data, domain=dkim.domain, selector=dkim.selector,
                                           key=dkim_key)
-                conn.sendmail(smtp.from_address, [d.subscriber.email], data,
+                # VERP: bounces come back to an address naming this copy.
+                conn.sendmail(return_path(smtp.from_address, d.pk), [d.subscriber.email], data,
                               mail_options=["BODY=8BITMIME"] if eightbit else [])
             except smtplib.SMTPRecipientsRefused as exc:
                 code, why = next(iter(exc.recipients.values()))
@@ -199,8 +201,14 @@ def _finish_if_done(send_id: int) -> None:
 
 
 def counts(send_id: int) -> dict[str, int]:
+    from django.db import models
     from django.db.models import Count
 
     got = dict(Delivery.objects.filter(send_id=send_id).values_list("status")
                .annotate(n=Count("id")).values_list("status", "n"))
-    return {s: got.get(s, 0) for s, _ in Delivery.STATUSES}
+    out = {s: got.get(s, 0) for s, _ in Delivery.STATUSES}
+    # Readers who left after this send reached them.
+    out["unsubscribed"] = Delivery.objects.filter(
+        send_id=send_id, status=Delivery.SENT, subscriber__status=Subscriber.UNSUBSCRIBED,
+        subscriber__unsubscribed_at__gte=models.F("sent_at")).count()
+    return out

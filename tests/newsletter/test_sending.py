@@ -277,3 +277,69 @@ def test_the_studio_shows_subscribers_and_each_sends_counts(mailing_site, mail_s
         assert re.search(r"<td>Done</td><td>0</td><td>2</td><td>0</td>", page)
         found = studio.session("owner").get("/studio/newsletter/?q=b@ex").text
         assert "b@example.org · confirmed" in found
+
+
+def _dsn(verp: str, recipient: str, status: str, action: str) -> bytes:
+    return (f"From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n"
+            f"To: {verp}\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+            "MIME-Version: 1.0\r\n"
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n'
+            "\r\n--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+            "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+            "Reporting-MTA: dns; mx.example.net\r\n\r\n"
+            f"Final-Recipient: rfc822; {recipient}\r\nAction: {action}\r\n"
+            f"Status: {status}\r\nDiagnostic-Code: smtp; 550 5.1.1 unknown user\r\n"
+            "\r\n--B--\r\n").encode()
+
+
+def _arf(recipient: str) -> bytes:
+    return ("From: complaints@isp.example\r\nTo: abuse@example.org\r\n"
+            "Subject: Complaint\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/report; report-type=feedback-report; boundary="F"\r\n'
+            "\r\n--F\r\nContent-Type: text/plain\r\n\r\nA complaint.\r\n"
+            "--F\r\nContent-Type: message/feedback-report\r\n\r\n"
+            "Feedback-Type: abuse\r\nUser-Agent: ISP-FBL/1.0\r\nVersion: 1\r\n"
+            "\r\n--F\r\nContent-Type: message/rfc822\r\n\r\n"
+            f"From: site@example.org\r\nTo: {recipient}\r\nSubject: Letters\r\n\r\nBody\r\n"
+            "\r\n--F--\r\n").encode()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_hard_bounces_and_complaints_from_a_maildir_suppress_addresses(mailing_site,
+                                                                      mail_sink, tmp_path):
+    import mailbox
+
+    readers = ["hard@example.org", "spam@example.org", "slow@example.org", "fine@example.org",
+               "old@example.org"]
+    run_masthead("subscribers", "import", subscribers_csv(tmp_path / "s.csv", readers),
+                 site=mailing_site)
+    run_masthead("newsletter", "send", "letters", site=mailing_site)
+    mail_sink.wait(5)
+    # VERP: each copy went out with its own return path.
+    verp = {to[0]: sender for (to, _), sender in zip(mail_sink.messages, mail_sink.senders,
+                                                     strict=True)}
+    assert len(set(verp.values())) == 5
+    assert all(re.fullmatch(r"site\+b\d+-[0-9a-f]{8}@example\.org", v) for v in verp.values())
+    box = mailbox.Maildir(tmp_path / "bounces", create=True)
+    box.add(_dsn(verp["hard@example.org"], "hard@example.org", "5.1.1", "failed"))
+    box.add(_dsn(verp["slow@example.org"], "slow@example.org", "4.4.7", "delayed"))
+    # A report without our return path still names the address.
+    box.add(_dsn("site@example.org", "old@example.org", "5.2.1", "failed"))
+    box.add(_arf("spam@example.org"))
+    # A forged return path (wrong check) is not believed; its recipient is unknown.
+    box.add(_dsn(re.sub(r"-[0-9a-f]{8}@", "-00000000@", verp["fine@example.org"]),
+                 "nobody@else.example", "5.1.1", "failed"))
+    done = run_masthead("newsletter", "bounces", "--maildir", tmp_path / "bounces",
+                        site=mailing_site)
+    assert "Read 5 messages: 2 hard bounces, 1 complaints, 2 ignored." in done.stdout
+    assert len(mailbox.Maildir(tmp_path / "bounces", create=False)) == 0
+    export = tmp_path / "out.csv"
+    run_masthead("subscribers", "export", export, site=mailing_site)
+    text = export.read_text()
+    for line in ("hard@example.org,,bounced", "old@example.org,,bounced",
+                 "spam@example.org,,complained", "slow@example.org,,confirmed",
+                 "fine@example.org,,confirmed"):
+        assert line in text, line
+    bad = run_masthead("newsletter", "bounces", "--maildir", tmp_path, site=mailing_site,
+                       check=False)
+    assert bad.code == 1 and "is not a maildir" in bad.stderr
