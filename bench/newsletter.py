@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Newsletter benchmark: one post, DKIM-signed, to N subscribers through a local SMTP sink.
 
-    .venv/bin/python bench/newsletter.py [--subscribers 100000] [--workers 2]
+    .venv/bin/python bench/newsletter.py [--subscribers 100000] [--workers 2] [--connections 4]
 
 Makes a site with a post from ../shared/bench/make_corpus.py and N confirmed subscribers,
 a fresh RSA-2048 DKIM key, an aiosmtpd server on 127.0.0.1 (its own process, counting
@@ -63,6 +63,8 @@ def main() -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--subscribers", type=int, default=100_000)
     ap.add_argument("--workers", type=int, default=2, help="sending processes")
+    ap.add_argument("--connections", type=int, default=4,
+                    help="[newsletter] connections: SMTP connections per worker")
     ap.add_argument("--keep", type=Path)
     a = ap.parse_args()
     from cryptography.hazmat.primitives import serialization
@@ -88,7 +90,8 @@ def main() -> None:
             f.write(f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
                     'from_address = "Essays <essays@example.org>"\n'
                     '\n[dkim]\ndomain = "example.org"\nselector = "bench"\n'
-                    'private_key_file = "dkim.pem"\n')
+                    'private_key_file = "dkim.pem"\n'
+                    f'\n[newsletter]\nconnections = {a.connections}\n')
         corpus = work / "corpus"
         if not corpus.is_dir():
             subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--posts", "1"],
@@ -127,7 +130,8 @@ def main() -> None:
         got = counter.value
         print(f"prepare (render, {a.subscribers} deliveries): {t_prep:.1f} s, "
               f"peak {m_prep:.0f} MiB")
-        print(f"sent {got} DKIM-signed messages in {seconds:.1f} s with {a.workers} workers: "
+        print(f"sent {got} DKIM-signed messages in {seconds:.1f} s with {a.workers} workers x "
+              f"{a.connections} connections: "
               f"{got / seconds:,.0f} messages/s (target >= 500), peak {peak / 2**20:.0f} MiB")
         if got != a.subscribers:
             print(f"MISSING: {a.subscribers - got} subscribers got nothing")

@@ -121,6 +121,78 @@ def import_markdown(site: SiteOption, folder: Path, dry_run: bool) -> None:
               f"sources, {result.sources.updated} updated.")
 
 
+PLATFORMS = {
+    "blogger": "Blogger (the classic Atom backup or Takeout's feed.atom)",
+    "wordpress": "WordPress (the WXR file of Tools > Export)",
+    "ghost": "Ghost (the JSON file of Settings > Labs > Export)",
+}
+
+
+def _platform_command(platform: str, what: str):
+    @import_.command(name=platform, help=f"Import a whole blog from {what}: posts, pages, "
+                     "drafts, tags, authors and comments; every old address redirects to its "
+                     "new one. Running it again updates what it imported before.")
+    @click.argument("file", type=click.Path(path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Read and check everything; store nothing.")
+    @click.pass_obj
+    def command(site: SiteOption, file: Path, dry_run: bool) -> None:
+        _import_platform(site, platform, file, dry_run)
+
+    return command
+
+
+for _name, _what in PLATFORMS.items():
+    _platform_command(_name, _what)
+
+
+def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool) -> None:
+    site.open()
+    import importlib
+
+    from masthead.content.imports import import_platform
+    from masthead.importers.platform import Notes
+    from masthead.importers.xmlstream import Repairs
+
+    if not file.is_file():
+        raise MastheadError(f"{file}: no such file")
+    reader = importlib.import_module(f"masthead.importers.{platform}")
+    notes, repairs = Notes(), Repairs()
+    with progress_bar("Importing", file.stat().st_size) as advance:
+        summary = import_platform(reader.read(file, notes, repairs, progress=advance),
+                                  dry_run=dry_run)
+    s = summary.posts
+    verb = "Would import" if dry_run else "Imported"
+    total = s.created + s.updated + s.unchanged
+    comments = summary.comments_created + summary.comments_updated + summary.comments_unchanged
+    out.print(f"{verb} {total} posts and pages ({s.created} new, {s.updated} updated, "
+              f"{s.unchanged} unchanged) and {comments} comments ({summary.comments_created} "
+              f"new, {summary.comments_updated} updated, {summary.comments_unchanged} "
+              f"unchanged) from {file}.", markup=False)
+    if summary.settings:
+        out.print(f"{'Would set' if dry_run else 'Set'} the site's "
+                  f"{', '.join(summary.settings)} from the export.", markup=False)
+    for where in summary.duplicates:
+        out.print(f"Note: {where} has the id of an earlier entry; it was imported as a post "
+                  "of its own.", markup=False)
+    if summary.orphan_comments:
+        out.print(f"Left out {summary.orphan_comments} comments whose post is not in the "
+                  "export.", markup=False)
+    if notes.skipped:
+        out.print(f"Skipped {len(notes.skipped)}:", markup=False)
+        for sk in notes.skipped:
+            out.print(f"  {sk.where}: {sk.why}", markup=False)
+    if repairs:
+        out.print(f"Repaired {len(repairs)} places that were not well-formed XML:",
+                  markup=False)
+        for line in repairs.summary(file):
+            out.print(f"  {line}", markup=False)
+    for w in notes.warnings:
+        out.print(f"Note: {w}", markup=False)
+    if not dry_run and (s.created or s.updated or summary.comments_created
+                        or summary.comments_updated):
+        out.print("Run `masthead build` to publish them.", markup=False)
+
+
 @import_.command(name="bibtex")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.pass_obj
@@ -348,21 +420,30 @@ def newsletter_send(site: SiteOption, slug: str, queue_only: bool) -> None:
 
 
 @newsletter_.command(name="bounces")
-@click.option("--maildir", type=click.Path(path_type=Path), help="A maildir of bounces.")
-@click.option("--imap", "imap_host", help="An IMAP server (TLS) whose folder holds bounces.")
-@click.option("--imap-port", default=993, show_default=True, type=int)
+@click.option("--maildir", type=click.Path(path_type=Path),
+              help="A maildir that receives the from address's mail.")
+@click.option("--imap", "imap_host", help="An IMAP server whose folder receives it.")
+@click.option("--imap-port", type=int, help="Default: 993 with tls, 143 otherwise.")
+@click.option("--imap-security", type=click.Choice(["tls", "starttls", "none"]),
+              default="tls", show_default=True,
+              help="none only for a server on this machine.")
 @click.option("--imap-user", default="", help="IMAP login (password: MASTHEAD_IMAP_PASSWORD).")
 @click.option("--folder", default="INBOX", show_default=True)
-@click.option("--keep", is_flag=True, help="Leave processed messages in the mailbox.")
+@click.option("--keep", is_flag=True, help="Leave the messages acted on in the mailbox.")
 @click.pass_obj
 def newsletter_bounces(site: SiteOption, maildir: Path | None, imap_host: str | None,
-                       imap_port: int, imap_user: str, folder: str, keep: bool) -> None:
-    """Read bounce reports and spam complaints; suppress the addresses they name.
+                       imap_port: int | None, imap_security: str, imap_user: str, folder: str,
+                       keep: bool) -> None:
+    """Read bounce reports, spam complaints and emailed unsubscribe requests.
 
     Hard bounces (DSN, 5.x.x) mark an address bounced, complaints (ARF) complained;
-    neither is mailed again. Run it from cron, or after a send.
+    neither is mailed again. Mail to a reader's unsubscribe address (the mailto: link
+    of every newsletter) unsubscribes them. Those messages are deleted; anything else
+    (readers' replies) is left alone. Run it from cron, or after a send.
     """
     site.open(studio=True)
+    import imaplib
+
     from masthead.newsletter import bounces
 
     if (maildir is None) == (imap_host is None):
@@ -372,11 +453,16 @@ def newsletter_bounces(site: SiteOption, maildir: Path | None, imap_host: str | 
             raise MastheadError(f"{maildir} is not a maildir (no cur/ or new/)")
         summary = bounces.from_maildir(maildir, remove=not keep)
     else:
-        summary = bounces.from_imap(imap_host, imap_port, imap_user,
-                                    os.environ.get("MASTHEAD_IMAP_PASSWORD", ""), folder,
-                                    remove=not keep)
+        port = imap_port or (993 if imap_security == "tls" else 143)
+        try:
+            summary = bounces.from_imap(imap_host, port, imap_user,
+                                        os.environ.get("MASTHEAD_IMAP_PASSWORD", ""), folder,
+                                        security=imap_security, remove=not keep)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise MastheadError(f"IMAP {imap_host}:{port}: {exc}") from None
     out.print(f"Read {summary.read} messages: {summary.bounces} hard bounces, "
-              f"{summary.complaints} complaints, {summary.ignored} ignored.", markup=False)
+              f"{summary.complaints} complaints, {summary.unsubscribes} unsubscribe requests; "
+              f"{summary.ignored} left in the mailbox.", markup=False)
 
 
 @cli.group(name="user")

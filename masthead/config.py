@@ -44,6 +44,7 @@ port = 8000
 # private_key_file = "dkim.pem"    # relative to this folder
 
 # [newsletter]
+# connections = 4                  # SMTP connections each sending worker keeps open at once
 # rate = 0                         # messages a second per sending worker; 0: no limit
 """
 
@@ -85,6 +86,11 @@ class DkimConfig:
 
 @dataclass(frozen=True)
 class NewsletterConfig:
+    """How hard a worker pushes a send. Mail providers cap connections and messages a
+    second per client; a remote server's round trips, not our CPU, are what more
+    connections overlap."""
+
+    connections: int = 4  # SMTP connections a sending worker keeps open at once
     rate: float = 0.0  # messages a second for each sending worker; 0: as fast as it goes
 
 
@@ -118,11 +124,19 @@ def parse_newsletter(table: object, path: Path) -> NewsletterConfig:
         return NewsletterConfig()
     if not isinstance(table, dict):
         raise SiteError(f"{path}: [newsletter] must be a table")
+    unknown = set(table) - {"connections", "rate"}
+    if unknown:
+        raise SiteError(f"{path}: [newsletter] has no setting {sorted(unknown)[0]!r} "
+                        "(known: connections, rate)")
     rate = table.get("rate", 0)
     if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0:
         raise SiteError(f"{path}: newsletter.rate must be a number of messages a second "
                         "(0 for no limit)")
-    return NewsletterConfig(rate=float(rate))
+    connections = table.get("connections", NewsletterConfig.connections)
+    if isinstance(connections, bool) or not isinstance(connections, int) or \
+            not 1 <= connections <= 100:
+        raise SiteError(f"{path}: newsletter.connections must be a whole number from 1 to 100")
+    return NewsletterConfig(connections=connections, rate=float(rate))
 
 
 def parse_smtp(table: object, path: Path) -> SmtpConfig | None:

@@ -80,7 +80,7 @@ def test_demo_builds_a_site_to_serve(tmp_path):
     run_masthead("demo", tmp_path / "demo", "--no-serve")
 
 
-def test_a_wrong_smtp_section_is_named_in_the_error(tmp_path):
+def test_a_wrong_mail_setting_is_named_in_the_error(tmp_path):
     site = make_site(tmp_path)
     config = (site / "masthead.toml").read_text()
     for section, expected in [
@@ -90,8 +90,28 @@ def test_a_wrong_smtp_section_is_named_in_the_error(tmp_path):
          "smtp.from_address must be an email address"),
         ('[smtp]\nhost = "mail.example.org"\npassword = "x"\nfrom_address = "a@b.org"\n',
          "MASTHEAD_SMTP_PASSWORD"),
+        ("[newsletter]\nconnections = 0\n",
+         "newsletter.connections must be a whole number from 1 to 100"),
+        ('[newsletter]\nrate = "fast"\n', "newsletter.rate must be a number"),
+        ("[newsletter]\nthreads = 4\n", "[newsletter] has no setting 'threads'"),
     ]:
         (site / "masthead.toml").write_text(config + "\n" + section)
         result = run_masthead("build", site=site, check=False)
         assert result.code == 1 and expected in result.stderr, result.stderr
         assert "masthead.toml" in result.stderr
+
+
+def test_every_model_change_has_its_migration(tmp_path):
+    """A model edited without a migration would break every existing site's database."""
+    import subprocess
+    import sys
+
+    code = ("from pathlib import Path; from masthead.config import DatabaseConfig; "
+            "from masthead import db; "
+            f"db.setup(DatabaseConfig(engine='sqlite', name='{tmp_path}/m.db'), "
+            f"state_dir=Path('{tmp_path}')); "
+            "from django.core.management import call_command; "
+            "call_command('makemigrations', check=True, dry_run=True, verbosity=1)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -68,6 +68,8 @@ class Post(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
     canonical_url = models.CharField(max_length=500, blank=True, default="")
+    # A scheduled post to be emailed to the subscribers when the worker publishes it.
+    email_on_publish = models.BooleanField(default=False)
     series = models.CharField(max_length=200, blank=True, default="")
     tags = models.ManyToManyField(Tag, through="PostTag", related_name="posts")
     authors = models.ManyToManyField(Author, through="PostAuthor", related_name="posts")
@@ -180,3 +182,28 @@ class Revision(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["post", "-created_at"], name="revisions_newest")]
+
+
+class Comment(models.Model):
+    """A reader's comment on a post, brought in by an importer (Blogger, WordPress) or,
+    later, a fediverse reply. Shown under the post when the site turns comments on.
+
+    ``origin`` says where it came from (``blogger:<id>``, ``wordpress:<site>#<id>``), so
+    importing the same export again updates a comment instead of adding it twice."""
+
+    APPROVED, PENDING, SPAM = "approved", "pending", "spam"
+    STATUSES = [(APPROVED, "approved"), (PENDING, "pending"), (SPAM, "spam")]
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="replies")
+    origin = models.CharField(max_length=300, unique=True)
+    author_name = models.CharField(max_length=200, blank=True, default="")
+    author_url = models.CharField(max_length=500, blank=True, default="")
+    author_email = models.CharField(max_length=320, blank=True, default="")
+    body = models.TextField(blank=True, default="")  # Markdown
+    published_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=APPROVED)
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "published_at"], name="comments_by_post")]

@@ -222,6 +222,7 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
     elif post.published_at is None or post.published_at > now or post.status == Post.SCHEDULED:
         post.published_at = now.replace(microsecond=0)
     post.status = Post.PUBLISHED
+    post.email_on_publish = False  # decided now, by ``email``
     post.save()
     if before is not None:
         _keep_old_address(post, before)
@@ -236,12 +237,13 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
 
 @transaction.atomic
 def schedule_post(user: User, post_id: int, when: dt.datetime,
-                  draft: Draft | None = None) -> Post:
-    """Publish at a time to come (the worker does it); a past time publishes now."""
+                  draft: Draft | None = None, *, email: bool = False) -> Post:
+    """Publish at a time to come (the worker does it, and with ``email`` then sends it
+    to the subscribers); a past time publishes now."""
     if when.tzinfo is None:
         raise ContentError("needs a time zone", field="published_at")
     if when <= timezone.now():
-        return publish_post(user, post_id, draft)
+        return publish_post(user, post_id, draft, email=email)
     post = Post.objects.select_for_update().get(pk=post_id)
     if draft is not None:
         draft = draft.checked()
@@ -250,6 +252,7 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
     was_live = post.status == Post.PUBLISHED
     post.status = Post.SCHEDULED
     post.published_at = when.replace(microsecond=0)
+    post.email_on_publish = email and post.kind == Post.POST
     post.save()
     _revision(post, Revision.SAVE, user)
     enqueue_publish(post.pk, post.published_at)
@@ -263,7 +266,8 @@ def unpublish_post(user: User, post_id: int) -> Post:
     post = Post.objects.select_for_update().get(pk=post_id)
     was_live = post.status == Post.PUBLISHED
     post.status = Post.UNPUBLISHED if post.status == Post.PUBLISHED else Post.DRAFT
-    post.save(update_fields=["status", "modified_at"])
+    post.email_on_publish = False
+    post.save(update_fields=["status", "email_on_publish", "modified_at"])
     if was_live:
         enqueue_build()
     return post
@@ -282,11 +286,18 @@ def restore_revision(user: User, revision_id: int) -> Post:
 
 
 def publish_scheduled_post(post: Post) -> None:
-    """The worker's part of scheduling: the time has come (called in its transaction)."""
+    """The worker's part of scheduling: the time has come (called in its transaction).
+    The email, if asked for, is queued in the same transaction: both happen or neither."""
+    email = post.email_on_publish and post.kind == Post.POST
     post.status = Post.PUBLISHED
-    post.save(update_fields=["status", "modified_at"])
+    post.email_on_publish = False
+    post.save(update_fields=["status", "email_on_publish", "modified_at"])
     _revision(post, Revision.PUBLISH, None)
     enqueue_build()
+    if email:
+        from masthead.newsletter.actions import queue_newsletter
+
+        queue_newsletter(post.pk)
 
 
 @transaction.atomic

@@ -1,18 +1,17 @@
-"""Bounces and complaints, read from a mailbox (a maildir, or an IMAP folder).
+"""Bounces, complaints and emailed unsubscribe requests, read from a mailbox (a
+maildir, or an IMAP folder) that receives the site's tagged addresses (see
+:mod:`masthead.newsletter.addresses`).
 
-Every copy of a newsletter goes out with its own return path (VERP):
-``essays+b<delivery>-<check>@example.org``, so a bounce names the copy that bounced
-even when the report is vague about the address. Delivery status notifications
-(RFC 3464, ``multipart/report; report-type=delivery-status``) with ``Action: failed``
-and a 5.x.x status are hard bounces; feedback reports (RFC 5965, ARF) are complaints.
-Both suppress the address for good; delays (4.x.x) change nothing.
+Delivery status notifications (RFC 3464, ``multipart/report;
+report-type=delivery-status``) with ``Action: failed`` and a 5.x.x status are hard
+bounces; feedback reports (RFC 5965, ARF) are complaints. Both suppress the address for
+good; delays (4.x.x) change nothing. A message to a reader's unsubscribe address (the
+mailto: of List-Unsubscribe) unsubscribes that reader, whatever it says.
 """
 
 from __future__ import annotations
 
 import email
-import hashlib
-import hmac
 import mailbox
 import re
 from dataclasses import dataclass
@@ -20,45 +19,28 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
+from masthead.newsletter.addresses import delivery_of, subscriber_of
 from masthead.newsletter.models import Delivery, Subscriber
-
-_VERP_RE = re.compile(r"\+b(\d+)-([0-9a-f]{8})@", re.I)
-
-
-def _check(delivery_id: int) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"bounce:{delivery_id}".encode(), hashlib.sha256).hexdigest()[:8]
-
-
-def return_path(from_address: str, delivery_id: int) -> str:
-    """The envelope sender of one copy."""
-    local, _, domain = email.utils.parseaddr(from_address)[1].rpartition("@")
-    return f"{local}+b{delivery_id}-{_check(delivery_id)}@{domain}"
-
-
-def delivery_of(address: str) -> int | None:
-    m = _VERP_RE.search(address or "")
-    if m and hmac.compare_digest(m.group(2).lower(), _check(int(m.group(1)))):
-        return int(m.group(1))
-    return None
 
 
 @dataclass
 class Report:
-    kind: str  # "bounce" or "complaint"
-    delivery_id: int | None
-    recipient: str  # as the report names it (may be empty)
+    kind: str  # "bounce", "complaint" or "unsubscribe"
+    delivery_id: int | None = None
+    recipient: str = ""  # as the report names it (may be empty)
+    subscriber_id: int | None = None  # for "unsubscribe"
 
 
 def parse(msg: EmailMessage) -> Report | None:
-    """What a message in the bounce mailbox says, or None (an auto-reply, a delay...)."""
-    delivery_id = None
-    for header in ("To", "Delivered-To", "X-Original-To", "Envelope-To"):
+    """What a message in the mailbox says, or None (a reader's reply, an auto-reply, a
+    delay...): those are not ours to act on, or to delete."""
+    delivery_id = subscriber_id = None
+    for header in ("To", "Delivered-To", "X-Original-To", "Envelope-To", "Cc"):
         for value in msg.get_all(header, []):
             delivery_id = delivery_id or delivery_of(str(value))
+            subscriber_id = subscriber_id or subscriber_of(str(value))
     ctype = msg.get_content_type()
     report_type = (msg.get_param("report-type") or "").lower()
     if ctype == "multipart/report" and report_type == "feedback-report":
@@ -81,6 +63,8 @@ def parse(msg: EmailMessage) -> Report | None:
                     recipient = block.get("final-recipient", "").split(";")[-1].strip()
                     return Report("bounce", delivery_id, recipient)
         return None
+    if subscriber_id is not None:  # the mailto: of List-Unsubscribe
+        return Report("unsubscribe", subscriber_id=subscriber_id)
     return None
 
 
@@ -117,12 +101,18 @@ class BounceSummary:
     read: int = 0
     bounces: int = 0
     complaints: int = 0
-    ignored: int = 0
+    unsubscribes: int = 0
+    ignored: int = 0  # left in the mailbox
 
 
 @transaction.atomic
 def record(report: Report) -> bool:
-    """Suppress the address a report is about; True if one was found."""
+    """Act on a report: suppress the address, or unsubscribe the reader. True if it
+    named somebody we know."""
+    if report.kind == "unsubscribe":
+        from masthead.newsletter.actions import unsubscribe
+
+        return report.subscriber_id is not None and unsubscribe(report.subscriber_id) is not None
     sub = None
     if report.delivery_id is not None:
         d = Delivery.objects.select_related("subscriber").filter(pk=report.delivery_id).first()
@@ -141,49 +131,67 @@ def record(report: Report) -> bool:
     return True
 
 
-def process_messages(messages) -> BounceSummary:
-    summary = BounceSummary()
-    for raw in messages:
-        summary.read += 1
-        msg = email.message_from_bytes(raw, policy=policy.default)
-        report = parse(msg)  # type: ignore[arg-type]
-        if report is None or not record(report):
-            summary.ignored += 1
-        elif report.kind == "bounce":
-            summary.bounces += 1
-        else:
-            summary.complaints += 1
-    return summary
+def process(raw: bytes, summary: BounceSummary) -> bool:
+    """Read one message and act on it; True if it was ours (and may be deleted)."""
+    summary.read += 1
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    report = parse(msg)  # type: ignore[arg-type]
+    if report is None or not record(report):
+        summary.ignored += 1
+        return False
+    if report.kind == "bounce":
+        summary.bounces += 1
+    elif report.kind == "complaint":
+        summary.complaints += 1
+    else:
+        summary.unsubscribes += 1
+    return True
 
 
 def from_maildir(path: Path, *, remove: bool = True) -> BounceSummary:
-    """Read every message of a maildir (new/ and cur/); processed ones are removed."""
+    """Read every message of a maildir (new/ and cur/); the ones acted on are removed,
+    anything else (a reader's reply) is left where it is."""
     box = mailbox.Maildir(path, factory=None, create=False)
-    keys = list(box.keys())
-    summary = process_messages(box.get_bytes(k) for k in keys)
-    if remove:
-        for k in keys:
-            box.discard(k)
+    summary = BounceSummary()
+    for key in list(box.keys()):
+        if process(box.get_bytes(key), summary) and remove:
+            box.discard(key)
     return summary
 
 
 def from_imap(host: str, port: int, username: str, password: str, folder: str = "INBOX",
-              *, remove: bool = True) -> BounceSummary:
-    """Read an IMAP folder over TLS; processed messages are deleted."""
+              *, security: str = "tls", remove: bool = True) -> BounceSummary:
+    """Read an IMAP folder; the messages acted on are deleted, the others are left
+    unread. ``security`` is "tls" (port 993), "starttls" or "none" (a server on this
+    machine); certificates are verified."""
     import imaplib
+    import ssl
 
-    with imaplib.IMAP4_SSL(host, port) as imap:
+    context = ssl.create_default_context()
+    if security == "tls":
+        imap: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=60)
+    else:
+        imap = imaplib.IMAP4(host, port, timeout=60)
+        if security == "starttls":
+            imap.starttls(ssl_context=context)
+    summary = BounceSummary()
+    with imap:
         imap.login(username, password)
-        imap.select(folder)
-        _, data = imap.search(None, "ALL")
-        ids = data[0].split()
-        raws = []
-        for i in ids:
-            _, parts = imap.fetch(i, "(RFC822)")
-            raws.append(parts[0][1])
-        summary = process_messages(raws)
-        if remove:
-            for i in ids:
-                imap.store(i, "+FLAGS", "\\\\Deleted")
+        status, why = imap.select(_quoted(folder))
+        if status != "OK":
+            raise OSError(f"IMAP folder {folder!r}: {why[0].decode(errors='replace')}")
+        _, data = imap.uid("SEARCH", "ALL")
+        done = []
+        for uid in data[0].split():
+            _, parts = imap.uid("FETCH", uid, "(BODY.PEEK[])")  # PEEK: leave it unread
+            raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
+            if raw is not None and process(raw, summary):
+                done.append(uid)
+        if remove and done:
+            imap.uid("STORE", b",".join(done), "+FLAGS", r"(\Deleted)")
             imap.expunge()
     return summary
+
+
+def _quoted(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -82,7 +82,8 @@ def _link_text(inner: str, href: str) -> str:
 
 
 def build(*, subject: str, html: str, text: str, sender: str, site_title: str,
-          to: str, unsubscribe_url: str, list_id: str) -> tuple[str, bytes]:
+          to: str, unsubscribe_url: str, unsubscribe_mailto: str,
+          list_id: str) -> tuple[str, bytes]:
     """One reader's message built whole, quoted-printable (for servers without 8BITMIME):
     (Message-ID, bytes), with RFC 8058 one-click unsubscribe."""
     name, address = parseaddr(sender)
@@ -95,8 +96,7 @@ def build(*, subject: str, html: str, text: str, sender: str, site_title: str,
     msg["Date"] = format_datetime(_now())
     msg["Message-ID"] = message_id
     msg["List-Id"] = f"{site_title} <{list_id}>"
-    msg["List-Unsubscribe"] = (f"<{unsubscribe_url}>, "
-                               f"<mailto:{address}?subject=unsubscribe>")
+    msg["List-Unsubscribe"] = f"<{unsubscribe_url}>, <mailto:{unsubscribe_mailto}?subject=unsubscribe>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Quoted-printable: inlined HTML has lines longer than SMTP's 998 characters.
     msg.set_content(text.replace(MARK, unsubscribe_url), cte="quoted-printable")
@@ -111,8 +111,9 @@ def _now():
     return dt.datetime.now(dt.UTC)
 
 
-_TO, _MID, _DATE, _UNSUB = (b"%%MASTHEAD-TO%%", b"%%MASTHEAD-MID%%", b"%%MASTHEAD-DATE%%",
-                            b"%%MASTHEAD-UNSUB%%")
+_TO, _MID, _DATE, _UNSUB, _MAILTO = (b"%%MASTHEAD-TO%%", b"%%MASTHEAD-MID%%",
+                                     b"%%MASTHEAD-DATE%%", b"%%MASTHEAD-UNSUB%%",
+                                     b"%%MASTHEAD-MAILTO%%")
 _8BIT = SMTP.clone(max_line_length=998, cte_type="8bit")
 
 
@@ -150,16 +151,18 @@ class Template:
         msg["Date"] = _DATE.decode()
         msg["Message-ID"] = _MID.decode()
         msg["List-Id"] = f"{site_title} <{list_id}>"
-        msg["List-Unsubscribe"] = f"<{_UNSUB.decode()}>, <mailto:{address}?subject=unsubscribe>"
+        msg["List-Unsubscribe"] = f"<{_UNSUB.decode()}>, <mailto:{_MAILTO.decode()}?subject=unsubscribe>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg.set_content(wrap_long_lines(text.replace(MARK, _UNSUB.decode())), cte="8bit")
         msg.add_alternative(wrap_long_lines(html.replace(MARK, _UNSUB.decode())),
                             subtype="html", cte="8bit")
         self.data = msg.as_bytes(policy=_8BIT)
 
-    def render(self, to: str, unsubscribe_url: str) -> tuple[str, bytes]:
+    def render(self, to: str, unsubscribe_url: str, unsubscribe_mailto: str
+               ) -> tuple[str, bytes]:
         message_id = make_msgid(domain=self.domain)
         data = (self.data.replace(_TO, to.encode()).replace(_MID, message_id.encode())
                 .replace(_DATE, format_datetime(_now()).encode())
+                .replace(_MAILTO, unsubscribe_mailto.encode())
                 .replace(_UNSUB, htmllib.escape(unsubscribe_url).encode()))
         return message_id, data

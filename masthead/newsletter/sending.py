@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import ssl
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.newsletter.bounces import return_path
+from masthead.config import NewsletterConfig
+from masthead.newsletter.addresses import return_path, unsubscribe_address
 from masthead.newsletter.models import Delivery, Send, Subscriber
 
 BATCH = 1000  # deliveries per job
@@ -64,18 +67,115 @@ def prepare(send_id: int) -> list[tuple[int, int]]:
     return [(todo[i], todo[min(i + BATCH, len(todo)) - 1]) for i in range(0, len(todo), BATCH)]
 
 
+class _Copy:
+    """What one sending thread needs to make and hand over a reader's copy (no database
+    access: only the delivering thread writes)."""
+
+    def __init__(self, *, smtp, template, send: Send, site, list_id: str, dkim,
+                 dkim_key: bytes):
+        self.smtp, self.template, self.send, self.site = smtp, template, send, site
+        self.list_id, self.dkim, self.dkim_key = list_id, dkim, dkim_key
+        self.local = threading.local()
+        self.connections: list[smtplib.SMTP] = []
+        self.lock = threading.Lock()
+
+    def _connection(self) -> tuple[smtplib.SMTP, bool]:
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = connect(self.smtp)
+            conn.ehlo_or_helo_if_needed()
+            self.local.conn, self.local.eightbit = conn, conn.has_extn("8bitmime")
+            with self.lock:
+                self.connections.append(conn)
+        return conn, self.local.eightbit
+
+    def _drop(self) -> None:
+        conn = getattr(self.local, "conn", None)
+        self.local.conn = None
+        if conn is not None:
+            with self.lock:
+                if conn in self.connections:
+                    self.connections.remove(conn)
+            _close(conn)
+
+    def send_one(self, d: Delivery) -> tuple[Delivery, str, int, bytes | str]:
+        """Hand one copy to the server: (delivery, outcome, code, text) where outcome is
+        "sent" (text: the Message-ID), "recipient" (refused at RCPT), "message"
+        (refused at DATA) or "connection"."""
+        from masthead.newsletter import dkim_sign, links, message
+
+        smtp, send = self.smtp, self.send
+        try:
+            conn, eightbit = self._connection()
+            unsubscribe_url = links.unsubscribe_url(d.subscriber_id, self.site.origin)
+            mailto = unsubscribe_address(smtp.from_address, d.subscriber_id)
+            if eightbit:
+                message_id, data = self.template.render(d.subscriber.email, unsubscribe_url,
+                                                        mailto)
+            else:
+                message_id, data = message.build(
+                    subject=send.subject, html=send.html, text=send.text,
+                    sender=smtp.from_address, site_title=self.site.title,
+                    to=d.subscriber.email, unsubscribe_url=unsubscribe_url,
+                    unsubscribe_mailto=mailto, list_id=self.list_id)
+            if self.dkim is not None:
+                data = dkim_sign.sign(data, domain=self.dkim.domain,
+                                      selector=self.dkim.selector, key=self.dkim_key)
+            # VERP: bounces come back to an address naming this copy.
+            conn.sendmail(return_path(smtp.from_address, d.pk), [d.subscriber.email], data,
+                          mail_options=["BODY=8BITMIME"] if eightbit else [])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, why = next(iter(exc.recipients.values()))
+            return d, "recipient", code, why
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code < 500:
+                self._drop()
+            return d, "message", exc.smtp_code, exc.smtp_error
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            return d, "connection", 421, str(exc)
+        return d, "sent", 250, message_id
+
+    def close(self) -> None:
+        for conn in self.connections:
+            _close(conn)
+
+
+class _Pace:
+    """At most ``rate`` messages a second across all sending threads (0: no limit)."""
+
+    def __init__(self, rate: float):
+        self.gap = 1 / rate if rate else 0.0
+        self.next = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.gap:
+            return
+        with self.lock:
+            slot = max(self.next, time.monotonic())
+            self.next = slot + self.gap
+        delay = slot - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+
 def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime | None]:
-    """Send the queued deliveries with ids first..last that are due. Returns (sent,
-    failed, when the next retry is due or None)."""
+    """Send the queued deliveries with ids first..last that are due, over
+    ``[newsletter] connections`` SMTP connections at once. Returns (sent, failed, when the
+    next retry is due or None).
+
+    Each accepted message is marked sent as soon as the server says so, by this thread
+    alone; a kill loses at most the copies in flight (one per connection)."""
     from masthead.build.snapshot import site_view
     from masthead.content.actions import get_site
-    from masthead.newsletter import links, message
+    from masthead.newsletter import message
 
     smtp = settings.MASTHEAD_SMTP
+    options = getattr(settings, "MASTHEAD_NEWSLETTER", None) or NewsletterConfig()
     send = Send.objects.get(pk=send_id)
     site = site_view(get_site())
     list_id = f"newsletter.{site.origin.split('://', 1)[-1]}"
-    rate = getattr(settings, "MASTHEAD_NEWSLETTER_RATE", 0) or 0
     dkim = getattr(settings, "MASTHEAD_DKIM", None)
     dkim_key = b""
     if dkim is not None:
@@ -85,76 +185,48 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
     template = message.Template(subject=send.subject, html=send.html, text=send.text,
                                 sender=smtp.from_address, site_title=site.title,
                                 list_id=list_id)
-    eightbit = False
+    copy = _Copy(smtp=smtp, template=template, send=send, site=site, list_id=list_id,
+                 dkim=dkim, dkim_key=dkim_key)
+    pace = _Pace(options.rate)
     sent = failed = 0
-    conn: smtplib.SMTP | None = None
     now = timezone.now()
-    rows = list(Delivery.objects.filter(send_id=send_id, status=Delivery.QUEUED,
-                                        id__gte=first, id__lte=last)
-                .select_related("subscriber").order_by("id"))
     retry_at: dt.datetime | None = None
-    started = time.monotonic()
+    due: list[Delivery] = []
+    for d in (Delivery.objects.filter(send_id=send_id, status=Delivery.QUEUED,
+                                      id__gte=first, id__lte=last)
+              .select_related("subscriber").order_by("id")):
+        if d.next_attempt_at and d.next_attempt_at > now:
+            retry_at = min(retry_at or d.next_attempt_at, d.next_attempt_at)
+        elif d.subscriber.status != Subscriber.CONFIRMED:  # unsubscribed meanwhile
+            Delivery.objects.filter(pk=d.pk).update(status=Delivery.FAILED,
+                                                    last_error="no longer subscribed")
+        else:
+            due.append(d)
+
+    def paced(d: Delivery):
+        pace.wait()
+        return copy.send_one(d)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, options.connections),
+                              thread_name_prefix="smtp")
     try:
-        for d in rows:
-            if d.next_attempt_at and d.next_attempt_at > now:
-                retry_at = min(retry_at or d.next_attempt_at, d.next_attempt_at)
+        for future in as_completed([pool.submit(paced, d) for d in due]):
+            d, outcome, code, why = future.result()
+            if outcome == "sent":
+                Delivery.objects.filter(pk=d.pk).update(
+                    status=Delivery.SENT, sent_at=timezone.now(), message_id=str(why),
+                    attempts=d.attempts + 1, last_error="")
+                sent += 1
                 continue
-            if d.subscriber.status != Subscriber.CONFIRMED:  # unsubscribed meanwhile
-                Delivery.objects.filter(pk=d.pk).update(status=Delivery.FAILED,
-                                                        last_error="no longer subscribed")
-                continue
-            try:
-                if conn is None:
-                    conn = connect(smtp)
-                    conn.ehlo_or_helo_if_needed()
-                    eightbit = conn.has_extn("8bitmime")
-                unsubscribe_url = links.unsubscribe_url(d.subscriber_id, site.origin)
-                if eightbit:
-                    message_id, data = template.render(d.subscriber.email, unsubscribe_url)
-                else:
-                    message_id, data = message.build(
-                        subject=send.subject, html=send.html, text=send.text,
-                        sender=smtp.from_address, site_title=site.title,
-                        to=d.subscriber.email, unsubscribe_url=unsubscribe_url,
-                        list_id=list_id)
-                if dkim is not None:
-                    data = dkim_sign.sign(data, domain=dkim.domain, selector=dkim.selector,
-                                          key=dkim_key)
-                # VERP: bounces come back to an address naming this copy.
-                conn.sendmail(return_path(smtp.from_address, d.pk), [d.subscriber.email], data,
-                              mail_options=["BODY=8BITMIME"] if eightbit else [])
-            except smtplib.SMTPRecipientsRefused as exc:
-                code, why = next(iter(exc.recipients.values()))
-                _failed(d, code, why, recipient=True)
-                failed += code >= 500
-                if code < 500:
-                    retry_at = _later(retry_at, d)
-                continue
-            except smtplib.SMTPResponseException as exc:
-                # Refused at DATA: about this message, not the address (keep the reader).
-                _failed(d, exc.smtp_code, exc.smtp_error)
-                failed += exc.smtp_code >= 500
-                if exc.smtp_code < 500:
-                    retry_at = _later(retry_at, d)
-                    _close(conn)
-                    conn = None
-                continue
-            except (OSError, smtplib.SMTPException) as exc:
-                _failed(d, 421, str(exc).encode())  # the connection: try again later
+            # Refused at RCPT: about the address; at DATA: about this message (keep the
+            # reader); the connection: try again later.
+            _failed(d, code, why, recipient=outcome == "recipient")
+            failed += code >= 500
+            if code < 500:
                 retry_at = _later(retry_at, d)
-                _close(conn)
-                conn = None
-                continue
-            Delivery.objects.filter(pk=d.pk).update(
-                status=Delivery.SENT, sent_at=timezone.now(), message_id=message_id,
-                attempts=d.attempts + 1, last_error="")
-            sent += 1
-            if rate:
-                ahead = sent / rate - (time.monotonic() - started)
-                if ahead > 0:
-                    time.sleep(ahead)
     finally:
-        _close(conn)
+        pool.shutdown(wait=True, cancel_futures=True)
+        copy.close()
     _finish_if_done(send_id)
     return sent, failed, retry_at
 

@@ -245,16 +245,16 @@ def _act(request: HttpRequest, post: Post, action: str) -> HttpResponse:
     if action in ("publish", "schedule", "unpublish") and not permissions.can_publish(user, post):
         raise PermissionDenied("your role may write drafts; an editor publishes them")
     draft = _draft_from(request)
+    email = settings.MASTHEAD_SMTP is not None and request.POST.get("email") == "1"
     try:
         if action == "save":
             post = publishing.save_post(user, post.pk, draft)
         elif action == "publish":
-            post = publishing.publish_post(
-                user, post.pk, draft,
-                email=settings.MASTHEAD_SMTP is not None and request.POST.get("email") == "1")
+            post = publishing.publish_post(user, post.pk, draft, email=email)
         elif action == "schedule":
             post = publishing.schedule_post(user, post.pk,
-                                            _when(request.POST.get("publish_at", "")), draft)
+                                            _when(request.POST.get("publish_at", "")), draft,
+                                            email=email)
         elif action == "unpublish":
             post = publishing.unpublish_post(user, post.pk)
         else:
