@@ -125,6 +125,7 @@ PLATFORMS = {
     "blogger": "Blogger (the classic Atom backup or Takeout's feed.atom)",
     "wordpress": "WordPress (the WXR file of Tools > Export)",
     "ghost": "Ghost (the JSON file of Settings > Labs > Export)",
+    "substack": "Substack (the export zip, or the folder it unpacks to)",
 }
 
 
@@ -150,16 +151,19 @@ def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool)
     import importlib
 
     from masthead.content.imports import import_platform
+    from masthead.importers.convert import converted
     from masthead.importers.platform import Notes
     from masthead.importers.xmlstream import Repairs
 
-    if not file.is_file():
+    if not file.exists():
         raise MastheadError(f"{file}: no such file")
     reader = importlib.import_module(f"masthead.importers.{platform}")
     notes, repairs = Notes(), Repairs()
-    with progress_bar("Importing", file.stat().st_size) as advance:
-        summary = import_platform(reader.read(file, notes, repairs, progress=advance),
-                                  dry_run=dry_run)
+    # XML exports report bytes read; the others count their items.
+    total = file.stat().st_size if platform in ("blogger", "wordpress") else None
+    with progress_bar("Importing", total) as advance:
+        records = converted(reader.read(file, notes, repairs, progress=advance), notes)
+        summary = import_platform(records, dry_run=dry_run)
     s = summary.posts
     verb = "Would import" if dry_run else "Imported"
     total = s.created + s.updated + s.unchanged
@@ -174,6 +178,8 @@ def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool)
     for where in summary.duplicates:
         out.print(f"Note: {where} has the id of an earlier entry; it was imported as a post "
                   "of its own.", markup=False)
+    for line in summary.shared_urls:
+        out.print(f"Note: {line}; it stays with that one.", markup=False)
     if summary.orphan_comments:
         out.print(f"Left out {summary.orphan_comments} comments whose post is not in the "
                   "export.", markup=False)
@@ -188,6 +194,12 @@ def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool)
             out.print(f"  {line}", markup=False)
     for w in notes.warnings:
         out.print(f"Note: {w}", markup=False)
+    if platform == "substack":
+        from masthead.importers.substack import subscriber_files
+
+        for name in subscriber_files(file):
+            out.print(f"Subscribers: masthead subscribers import {file / name if file.is_dir() else name}"
+                      + (" (unzip it first)" if not file.is_dir() else ""), markup=False)
     if not dry_run and (s.created or s.updated or summary.comments_created
                         or summary.comments_updated):
         out.print("Run `masthead build` to publish them.", markup=False)

@@ -63,11 +63,24 @@ def import_markdown_folder(site: SiteDir, folder: Path, *, dry_run: bool = False
                 update_settings(content.settings, source=str(folder / "site.yaml"))
             sources = import_sources(content.sources)
             posts = import_posts(content.posts, authors=content.authors)
+            if content.comments:
+                _store_comments(content.comments)
             if dry_run:
                 raise DryRun
     except DryRun:
         pass
     return FolderImport(files=len(content.posts), posts=posts, sources=sources)
+
+
+def _store_comments(comments: list) -> None:
+    from masthead.content.imports import link_replies, upsert_comments
+    from masthead.content.models import Post
+
+    ids = {f"{'pages' if kind == Post.PAGE else 'posts'}/{slug}": pk
+           for kind, slug, pk in Post.objects.values_list("kind", "slug", "id")}
+    parents: list[tuple[str, str]] = []
+    upsert_comments(comments, ids, parents)
+    link_replies(parents)
 
 
 def make_demo(directory: Path, *, url: str) -> SiteDir:

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses: Chromium (browser tests), PostgreSQL (the second
-# database), Dovecot (the bounce mailbox over IMAP), Java (the Nu Html Checker). Installs
-# only what is missing.
+# database), Dovecot (the bounce mailbox over IMAP), nginx (the redirect map), Java (the Nu
+# Html Checker). Installs only what is missing.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -250,6 +250,14 @@ class Planner:
                         "redirect.html", site=self.site, target=target, title=title)}))
         body = "".join(f"{old} {self.site.href(new)} 301\n" for old, new in sorted(rules))
         self.file("_redirects", _key("redirects", body), lambda: body.encode())
+        # The same for nginx: map $uri $masthead_redirect { include .../_redirects.map; }
+        nginx = "".join(f"{_nginx_quote(old)} {_nginx_quote(self.site.href(new))};\n"
+                        for old, new in sorted(rules))
+        self.file("_redirects.map", _key("redirects.map", nginx), lambda: nginx.encode())
+
+
+def _nginx_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def plan(snap: Snapshot, theme: Theme, store: BodyStore,

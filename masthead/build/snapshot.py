@@ -33,6 +33,18 @@ class TagView:
         return urls.tag_path(self.slug)
 
 
+class CommentView(NamedTuple):
+    """A reader's comment as the post page shows it (the body is Markdown, rendered and
+    cleaned when the page is)."""
+
+    id: int
+    author: str
+    url: str  # the commenter's site, http(s) only, or ""
+    published: dt.datetime | None
+    body: str
+    depth: int  # 0 for a comment on the post, 1 for a reply to it...
+
+
 class PostView(NamedTuple):
     """A published post or page as templates see it (a tuple: 10,000 of them are made
     on every build, and a frozen dataclass costs four times as much to create)."""
@@ -55,6 +67,7 @@ class PostView(NamedTuple):
     card_key: str  # what a listing shows of the post
     page_key: str  # everything the post's own page shows of it
     search_key: str  # what the search index holds of it
+    comments: tuple[CommentView, ...] = ()  # approved, threads in reading order
 
     @property
     def sort_key(self) -> tuple:
@@ -77,6 +90,7 @@ class SiteView:
     feed_limit: int
     citation_style: str
     newsletter: bool = False  # a mail server is set up: pages carry the sign-up form
+    comments: bool = False  # readers' comments are shown under posts
 
     def href(self, path: str) -> str:
         return urls.href(self.base_path, path)
@@ -143,6 +157,7 @@ def site_view(site) -> SiteView:
         posts_per_page=site.posts_per_page,
         feed_limit=site.feed_limit,
         citation_style=site.citation_style,
+        comments=bool(getattr(site, "comments", False)),
     )
 
 
@@ -202,6 +217,7 @@ def load(now: dt.datetime | None = None) -> Snapshot:
         for post_id, path in cursor.fetchall():
             old_of.setdefault(post_id, []).append(path)
 
+    comments_of = _comments(tz) if view.comments else {}
     posts, pages = [], []
     local_now = now.astimezone(tz)
     for r in rows:
@@ -219,16 +235,51 @@ def load(now: dt.datetime | None = None) -> Snapshot:
         when = published.isoformat() if published else ""
         tag_names = tuple((t.slug, t.name) for t in tags)
         card_key = key(r["title"], path, when, excerpt, tag_names)
+        comments = comments_of.get(r["id"], ())
         pv = PostView(
             r["id"], r["kind"], r["slug"], r["title"], path, published, updated, excerpt,
             r["render_key"], tags, authors, r["series"], r["canonical_url"],
             tuple(old_of.get(r["id"], ())),
             card_key=card_key,
             page_key=key(card_key, r["id"], updated.isoformat() if updated else "",
-                         r["render_key"], authors, r["series"], r["canonical_url"]),
+                         r["render_key"], authors, r["series"], r["canonical_url"],
+                         tuple(comments)),
+            comments=comments,
             search_key=key(r["render_key"], path, r["title"], when[:10], excerpt),
         )
         (posts if r["kind"] == Post.POST else pages).append(pv)
     used_tags = {t.slug: t for p in posts for t in p.tags}
     return Snapshot(site=view, posts=tuple(posts), pages=tuple(pages),
                     tags=dict(sorted(used_tags.items())))
+
+
+def _comments(tz: zoneinfo.ZoneInfo) -> dict[int, tuple[CommentView, ...]]:
+    """Approved comments of published posts, each thread in date order with its replies
+    under it."""
+    from masthead.content.models import Comment, Post
+
+    rows = list(Comment.objects.filter(status=Comment.APPROVED, post__status=Post.PUBLISHED)
+                .order_by("published_at", "id")
+                .values_list("id", "post_id", "parent_id", "author_name", "author_url",
+                             "published_at", "body"))
+    children: dict[int | None, list] = {}
+    by_post: dict[int, list] = {}
+    ids = {r[0] for r in rows}
+    for r in rows:
+        parent = r[2] if r[2] in ids else None
+        if parent is None:
+            by_post.setdefault(r[1], []).append(r)
+        else:
+            children.setdefault(parent, []).append(r)
+    out: dict[int, tuple[CommentView, ...]] = {}
+    for post_id, top in by_post.items():
+        flat: list[CommentView] = []
+        stack = [(r, 0) for r in reversed(top)]
+        while stack:
+            r, depth = stack.pop()
+            url = r[4] if r[4].startswith(("https://", "http://")) else ""
+            when = _aware(r[5]).astimezone(tz) if r[5] else None
+            flat.append(CommentView(r[0], r[3] or "Anonymous", url, when, r[6], depth))
+            stack.extend((c, depth + 1) for c in reversed(children.get(r[0], [])))
+        out[post_id] = tuple(flat)
+    return out

@@ -65,6 +65,7 @@ class Theme:
         )
         self.env.filters["human_date"] = human_date
         self.env.filters["month_name"] = month_name
+        self.env.filters["comment_html"] = comment_html
         self.env.filters["tojson_ld"] = lambda v: jinja2.utils.markupsafe.Markup(
             json.dumps(v, ensure_ascii=False).translate(_SCRIPT_SAFE))
         self.env.globals["article_ld"] = article_ld
@@ -103,3 +104,13 @@ class Theme:
 
     def render(self, name: str, **context) -> bytes:
         return self.env.get_template(name).render(**context).encode("utf-8")
+
+
+def comment_html(markdown: str):
+    """A reader's comment: their Markdown, rendered and cleaned like any raw HTML."""
+    from markupsafe import Markup
+
+    from masthead.content import markdown as md
+    from masthead.content.sanitize import clean
+
+    return Markup(clean(md.render_fragment(markdown)))

@@ -118,6 +118,7 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
         slug__in=[i.slug for i in items])}
     claimed = dict(OldURL.objects.filter(path__in=[u for i in items for u in i.old_urls])
                    .values_list("path", "post__slug"))
+    fresh: list[tuple[Post, PostData]] = []
     for item in items:
         for path in item.old_urls:
             owner = claimed.get(path)
@@ -127,32 +128,43 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
         post = existing.get((item.kind, item.slug))
         values = {f: getattr(item, f) for f in _FIELDS}
         if post is None:
-            post = Post.objects.create(kind=item.kind, slug=item.slug, **values)
-            summary.created += 1
-        else:
-            before = _post_state(post)
-            for f, v in values.items():
-                setattr(post, f, v)
-            if before == _post_state(post) and _relations(post) == (
-                    item.tags, item.authors, sorted(item.old_urls)):
-                summary.unchanged += 1
-                continue
-            post.save()
-            summary.updated += 1
+            post = Post(kind=item.kind, slug=item.slug, **values)
+            post.derive_from_body()
+            fresh.append((post, item))
+            continue
+        before = _post_state(post)
+        for f, v in values.items():
+            setattr(post, f, v)
+        if before == _post_state(post) and _relations(post) == (
+                item.tags, item.authors, sorted(item.old_urls)):
+            summary.unchanged += 1
+            continue
+        post.save()
+        summary.updated += 1
         PostTag.objects.filter(post=post).delete()
-        PostTag.objects.bulk_create(
-            [PostTag(post=post, tag=_tag(name, tag_cache), position=i)
-             for i, name in enumerate(item.tags)])
         PostAuthor.objects.filter(post=post).delete()
-        PostAuthor.objects.bulk_create(
-            [PostAuthor(post=post, author=_author(name, author_cache), position=i)
-             for i, name in enumerate(item.authors)])
         OldURL.objects.filter(post=post).exclude(path__in=item.old_urls).delete()
         have = set(OldURL.objects.filter(post=post).values_list("path", flat=True))
-        OldURL.objects.bulk_create([OldURL(post=post, path=u) for u in item.old_urls
-                                    if u not in have])
+        _add_relations([(post, item)], tag_cache, author_cache, have)
+    # New posts in one statement each for posts, tags, authors and old URLs (a large
+    # import is mostly new posts).
+    Post.objects.bulk_create([p for p, _ in fresh], batch_size=500)
+    _add_relations(fresh, tag_cache, author_cache, set())
+    summary.created += len(fresh)
     Tag.objects.filter(posts__isnull=True).delete()
     return summary
+
+
+def _add_relations(pairs: list[tuple[Post, PostData]], tag_cache: dict[str, Tag],
+                   author_cache: dict[str, Author], have_urls: set[str]) -> None:
+    PostTag.objects.bulk_create(
+        [PostTag(post=post, tag=_tag(name, tag_cache), position=i)
+         for post, item in pairs for i, name in enumerate(item.tags)], batch_size=1000)
+    PostAuthor.objects.bulk_create(
+        [PostAuthor(post=post, author=_author(name, author_cache), position=i)
+         for post, item in pairs for i, name in enumerate(item.authors)], batch_size=1000)
+    OldURL.objects.bulk_create([OldURL(post=post, path=u) for post, item in pairs
+                                for u in item.old_urls if u not in have_urls], batch_size=1000)
 
 
 def _post_state(post: Post) -> tuple:

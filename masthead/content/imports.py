@@ -33,6 +33,7 @@ class PlatformSummary:
     orphan_comments: int = 0  # their post was not in the export (or was skipped)
     duplicates: list[str] = field(default_factory=list)  # entries sharing an earlier id
     settings: list[str] = field(default_factory=list)  # names of the settings changed
+    shared_urls: list[str] = field(default_factory=list)  # old URLs two entries claimed
 
 
 class _DryRun(Exception):
@@ -71,6 +72,7 @@ class _Store:
         self.waiting: list[CommentData] = []  # comments that came before their post
         self.parents: list[tuple[str, str]] = []
         self.seen: set[str] = set()
+        self.urls: dict[str, str] = {}
         self.duplicates: list[str] = summary.duplicates
 
     def run(self, records: Iterable[PlatformItem | CommentData | SettingsData]) -> None:
@@ -114,6 +116,12 @@ class _Store:
             post.extra = {**post.extra, "imported_from": item.origin}
             self.duplicates.append(post.where)
         self.seen.add(item.origin)
+        for url in list(post.old_urls):  # one old address, one post: the first keeps it
+            owner = self.urls.setdefault(url, post.where)
+            if owner != post.where:
+                post.old_urls.remove(url)
+                self.summary.shared_urls.append(f"{post.where}: {url} is already the old "
+                                                f"address of {owner}")
         known = self.by_origin.get(item.origin)
         if known is not None and known[0] == post.kind:
             post.slug = known[1]
@@ -156,34 +164,52 @@ class _Store:
             else:
                 self.waiting.append(c)
         self.comments = []
-        existing = {c.origin: c for c in Comment.objects.filter(
-            origin__in=[c.origin for c in ready])}
-        new = []
-        for c in ready:
-            values = {"post_id": self.post_ids[c.post_origin], "author_name": c.author_name[:200],
-                      "author_url": c.author_url[:500], "author_email": c.author_email[:320],
-                      "body": c.body, "published_at": c.published_at, "status": c.status}
-            if c.parent_origin:
-                self.parents.append((c.origin, c.parent_origin))
-            old = existing.get(c.origin)
-            if old is None:
-                new.append(Comment(origin=c.origin, **values))
-                continue
-            if all(getattr(old, k) == v for k, v in values.items()):
-                self.summary.comments_unchanged += 1
-                continue
-            for k, v in values.items():
-                setattr(old, k, v)
-            old.save()
-            self.summary.comments_updated += 1
-        Comment.objects.bulk_create(new, batch_size=CHUNK)
-        self.summary.comments_created += len(new)
+        created, updated, unchanged = upsert_comments(ready, self.post_ids, self.parents)
+        self.summary.comments_created += created
+        self.summary.comments_updated += updated
+        self.summary.comments_unchanged += unchanged
 
     def _link_replies(self) -> None:
-        for i in range(0, len(self.parents), CHUNK):
-            pairs = self.parents[i:i + CHUNK]
-            origins = {o for pair in pairs for o in pair}
-            ids = dict(Comment.objects.filter(origin__in=origins).values_list("origin", "id"))
-            for child, parent in pairs:
-                if child in ids and parent in ids:
-                    Comment.objects.filter(pk=ids[child]).update(parent_id=ids[parent])
+        link_replies(self.parents)
+
+
+def upsert_comments(comments: list[CommentData], post_ids: dict[str, int],
+                    parents: list[tuple[str, str]]) -> tuple[int, int, int]:
+    """Create or update comments by origin (their posts must be in ``post_ids``);
+    (child, parent) origins are added to ``parents`` for :func:`link_replies`.
+    Returns (created, updated, unchanged)."""
+    existing = {c.origin: c for c in Comment.objects.filter(
+        origin__in=[c.origin for c in comments])}
+    new = []
+    updated = unchanged = 0
+    for c in comments:
+        values = {"post_id": post_ids[c.post_origin], "author_name": c.author_name[:200],
+                  "author_url": c.author_url[:500], "author_email": c.author_email[:320],
+                  "body": c.body, "published_at": c.published_at, "status": c.status}
+        if c.parent_origin:
+            parents.append((c.origin, c.parent_origin))
+        old = existing.get(c.origin)
+        if old is None:
+            new.append(Comment(origin=c.origin, **values))
+            continue
+        if all(getattr(old, k) == v for k, v in values.items()):
+            unchanged += 1
+            continue
+        for k, v in values.items():
+            setattr(old, k, v)
+        old.save()
+        updated += 1
+    Comment.objects.bulk_create(new, batch_size=CHUNK)
+    return len(new), updated, unchanged
+
+
+def link_replies(parents: list[tuple[str, str]]) -> None:
+    """Point replies at the comments they answer, once both are stored."""
+    for i in range(0, len(parents), CHUNK):
+        pairs = parents[i:i + CHUNK]
+        origins = {o for pair in pairs for o in pair}
+        ids = dict(Comment.objects.filter(origin__in=origins).values_list("origin", "id"))
+        for child, parent in pairs:
+            if child in ids and parent in ids:
+                Comment.objects.filter(pk=ids[child]).exclude(parent_id=ids[parent]).update(
+                    parent_id=ids[parent])

@@ -27,6 +27,7 @@ class Site(models.Model):
     citation_style = models.CharField(max_length=300, default="chicago-author-date")
     posts_per_page = models.PositiveIntegerField(default=10)
     feed_limit = models.PositiveIntegerField(default=20)
+    comments = models.BooleanField(default=False)  # show readers' comments under posts
 
 
 class Author(models.Model):

@@ -91,6 +91,16 @@ def _style(value: Any) -> str:
     return value
 
 
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "off", "0"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _count(lo: int, hi: int) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         if isinstance(value, str) and value.strip().isdigit():
@@ -122,6 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("citation_style", _style, "CSL style for citations: a name (chicago-author-date, apa, modern-language-association, ieee...) or a .csl file in the site folder."),
     Setting("posts_per_page", _count(1, 100), "Posts per page on the home, tag and archive listings."),
     Setting("feed_limit", _count(1, 1000), "How many of the newest posts the feeds carry."),
+    Setting("comments", _yes_no, "Show readers' comments (imported from Blogger or WordPress) under posts: true or false."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -24,7 +24,6 @@ from xml.etree.ElementTree import Element
 
 from masthead.content.actions import PostData
 from masthead.content.models import Post
-from masthead.importers.html_markdown import to_markdown
 from masthead.importers.platform import (
     AuthorData,
     CommentData,
@@ -33,6 +32,7 @@ from masthead.importers.platform import (
     make_slug,
     old_path,
     parse_when,
+    plain_words,
     slug_from_path,
 )
 from masthead.importers.xmlstream import Repairs, stream, text
@@ -119,7 +119,7 @@ def _classic_entry(entry: Element, n: int, notes: Notes) -> Iterator[PlatformIte
                     parent = _sibling(reply.get("ref", ""), m.group(1))
         name, uri, email = _author(entry)
         yield CommentData(origin=_id(entry_id), post_origin=_id(reply.get("ref", "")),
-                          body=to_markdown(_content(entry)).markdown, author_name=name,
+                          body="", html=_content(entry), author_name=name,
                           author_url=uri, author_email=email,
                           published_at=parse_when(text(entry, "published", ATOM)),
                           parent_origin=_id(parent) if parent else "")
@@ -156,7 +156,7 @@ def _takeout_entry(entry: Element, n: int, notes: Notes) -> Iterator[PlatformIte
         reply_to = text(entry, "inReplyTo", B2018)
         name, uri, email = _author(entry)
         yield CommentData(origin=_id(entry_id), post_origin=_id(post_ref),
-                          body=to_markdown(_content(entry)).markdown, author_name=name,
+                          body="", html=_content(entry), author_name=name,
                           author_url=uri, author_email=email,
                           published_at=parse_when(text(entry, "published", ATOM)),
                           status="approved" if status in ("LIVE", "") else "pending",
@@ -175,9 +175,7 @@ def _takeout_entry(entry: Element, n: int, notes: Notes) -> Iterator[PlatformIte
 def _item(entry: Element, n: int, notes: Notes, *, kind: str, labels: list[str],
           draft: bool, old: str, entry_id: str, excerpt: str) -> PlatformItem:
     title = text(entry, "title", ATOM)
-    converted = to_markdown(_content(entry))
-    for w in converted.warnings:
-        notes.warn(f"entry {n} '{title}': {w}")
+    html = _content(entry)
     name, uri, email = _author(entry)
     authors = [] if name.lower() in _PLACEHOLDER_AUTHORS else [name]
     published = parse_when(text(entry, "published", ATOM))
@@ -185,15 +183,15 @@ def _item(entry: Element, n: int, notes: Notes, *, kind: str, labels: list[str],
     slug = make_slug(slug_from_path(old), title, kind=kind) if old else \
         make_slug(title, kind=kind)
     if not title:
-        title = " ".join(converted.markdown.split()[:8]) or "Untitled"
+        title = plain_words(html) or "Untitled"
     post = PostData(
         kind=Post.PAGE if kind == "page" else Post.POST, slug=slug, title=title,
-        body=converted.markdown, where=f"entry {n} '{title}'",
+        body="", where=f"entry {n} '{title}'",
         status=Post.DRAFT if draft else Post.PUBLISHED, excerpt=excerpt,
         published_at=published, updated_at=updated if updated != published else None,
         tags=list(dict.fromkeys(labels)), authors=authors,
         old_urls=[old] if old else [],
         extra={"imported_from": _id(entry_id)},
     )
-    return PlatformItem(post=post, origin=_id(entry_id),
+    return PlatformItem(post=post, origin=_id(entry_id), html=html,
                         authors=[AuthorData(name, email=email, url=uri)] if authors else [])

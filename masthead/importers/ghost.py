@@ -19,7 +19,6 @@ from typing import Any
 
 from masthead.content.actions import PostData
 from masthead.content.models import Post
-from masthead.importers.html_markdown import to_markdown
 from masthead.importers.platform import (
     AuthorData,
     CommentData,
@@ -111,20 +110,16 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
             notes.skip(where, "it has no HTML (an export from before Ghost 1.0?)")
             continue
         local_images += html.count(GHOST_URL + "/content/images")
-        converted = to_markdown(_local(html))
-        for w in converted.warnings:
-            notes.warn(f"{where}: {w}")
+        html = _local(html)
         m = meta.get(p.get("id")) or {}
-        body = converted.markdown
         image = _local(_s(p.get("feature_image")))
-        if image and image not in body:
+        if image and image not in html:
             alt = _s(m.get("feature_image_alt")) or _s(p.get("feature_image_alt"))
             caption = _s(m.get("feature_image_caption")) or _s(p.get("feature_image_caption"))
             local_images += _s(p.get("feature_image")).startswith(GHOST_URL)
-            body = (f'<figure class="figure-image feature-image"><img src="{htmllib.escape(image)}"'
-                    f' alt="{htmllib.escape(alt)}">'
-                    + (f"<figcaption>{to_markdown(caption).markdown.strip()}</figcaption>"
-                       if caption else "") + "</figure>\n\n" + body)
+            html = (f'<figure><img src="{htmllib.escape(image)}" alt="{htmllib.escape(alt)}">'
+                    + (f"<figcaption>{caption}</figcaption>" if caption else "")
+                    + "</figure>\n" + html)
         names = []
         people = []
         for _, uid in sorted(post_authors.get(p.get("id"), [])):
@@ -162,14 +157,14 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
                              else _s(p.get("updated_at")))
         old = f"/{_s(p.get('slug'))}/" if _s(p.get("slug")) and kind == "post" else ""
         post = PostData(
-            kind=Post.PAGE if kind == "page" else Post.POST, slug=slug, title=title, body=body,
+            kind=Post.PAGE if kind == "page" else Post.POST, slug=slug, title=title, body="",
             where=where, status=mapped, excerpt=_s(p.get("custom_excerpt")),
             published_at=published,
             updated_at=updated if updated and published and updated > published else None,
             tags=list(dict.fromkeys(tag_names)), authors=names,
             canonical_url=_s(p.get("canonical_url")), old_urls=[old] if old else [],
             extra=extra)
-        yield PlatformItem(post=post, origin=extra["imported_from"], authors=people)
+        yield PlatformItem(post=post, origin=extra["imported_from"], authors=people, html=html)
     if local_images:
         notes.warn(f"{local_images} images were stored by Ghost itself: copy Ghost's "
                    "content/images folder to media/ghost in this site's folder")

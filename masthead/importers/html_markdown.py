@@ -37,11 +37,39 @@ class Conversion:
     warnings: list[str] = field(default_factory=list)
 
 
+_ESCAPED = ("\\", "`", "*", "<", "[", "]")  # the backslash first
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_AT_KEY = re.compile(r"(?<![\w\\])@(?=\w)")
+# A line that would start a heading, a list item or a quotation.
+_LINE_START = re.compile(r"(^|\n)([ ]{0,3})(#{1,6}(?=\s|$)|[-+](?=\s)|>)")
+_LINE_NUMBER = re.compile(r"(^|\n)([ ]{0,3}\d{1,9})([.)])(?=\s|$)")
+_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+
+
 class _Converter(MarkdownConverter):
     def __init__(self) -> None:
         super().__init__(heading_style=ATX, bullets="-", newline_style=BACKSLASH,
                          escape_underscores=False, escape_misc=False, autolinks=True,
                          strip=["span", "font", "u"], code_language="")
+
+    def escape(self, text, parent_tags):
+        """Text stays text: nothing in it may turn into Markdown, raw HTML, a citation
+        (``@key``) or a footnote (``[^1]``) here."""
+        if not text:
+            return ""
+        if "_noformat" in parent_tags:
+            return text
+        for ch in _ESCAPED:
+            if ch in text:
+                text = text.replace(ch, "\\" + ch)
+        if "&" in text:
+            text = _ENTITY_LIKE.sub(r"\\&", text)
+        if "@" in text:
+            text = _AT_KEY.sub(r"\\@", text)
+        if "_" in text:
+            text = _UNDERSCORE.sub(r"\\_", text)
+        text = _LINE_START.sub(r"\1\2\\\3", text)
+        return _LINE_NUMBER.sub(r"\1\2\\\3", text)
 
     def convert_figure(self, el, text, parent_tags):
         # A captioned image stays HTML: Markdown has no caption.
@@ -75,15 +103,14 @@ _NOTE_REF_TEXT = re.compile(r"^\s*[\[(]?\s*(\d{1,3}|[*†‡§]|[ivxlc]{1,6})\s*
 _BACKLINK_TEXT = re.compile(r"^\s*(↩|↩︎|\^|↑|⤴|back|return)\s*$", re.I)
 
 
-def _note_target(soup: BeautifulSoup, ref: Tag) -> Tag | None:
+def _note_target(targets: dict[str, Tag], ref: Tag) -> Tag | None:
     """The element a footnote reference points at, if it looks like a note."""
     href = ref.get("href") or ""
     if not href.startswith("#") or len(href) < 2:
         return None
     if not _NOTE_REF_TEXT.match(ref.get_text()):
         return None
-    name = href[1:]
-    target = soup.find(id=name) or soup.find("a", attrs={"name": name})
+    target = targets.get(href[1:])
     if target is None or target is ref or ref in target.parents:
         return None
     return target
@@ -109,10 +136,16 @@ def _footnotes(soup: BeautifulSoup) -> list[tuple[str, Tag]]:
     """Replace note references with markers; return (marker, note element) in order."""
     notes: list[tuple[str, Tag]] = []
     seen: dict[int, str] = {}
+    targets: dict[str, Tag] = {}
+    for el in soup.find_all(attrs={"name": True}):
+        if el.name == "a":
+            targets.setdefault(el["name"], el)
+    for el in soup.find_all(id=True):
+        targets[el["id"]] = el
     for ref in list(soup.find_all("a", href=True)):
         if ref.parent is None:
             continue
-        target = _note_target(soup, ref)
+        target = _note_target(targets, ref)
         if target is None:
             continue
         body = _note_body(target)
@@ -325,9 +358,25 @@ def _paragraphs_from_breaks(soup: BeautifulSoup) -> None:
                 p.append(k.extract())
 
 
+def _trailing_breaks(soup: BeautifulSoup) -> None:
+    """A <br> that ends a paragraph or a quotation only adds a stray line break."""
+    for br in soup.find_all("br"):
+        nxt = br.next_sibling
+        while isinstance(nxt, NavigableString) and not nxt.strip():
+            nxt = nxt.next_sibling
+        if nxt is None and br.parent is not None and br.parent.name in _BLOCKS | {"li", "td"}:
+            br.decompose()
+
+
 def _has_words(run: list) -> bool:
     return any((isinstance(k, NavigableString) and k.strip()) or
                (isinstance(k, Tag) and k.name != "br") for k in run)
+
+
+_JUNK_RE = re.compile(r"<(script|style|noscript|form|button|input)\b", re.I)
+_EMBED_RE = re.compile(r"<(iframe|embed|object)\b|wp-block-embed|youtube-wrap|"
+                       r"class=\"tweet|embedded-post-wrap|kg-embed-card", re.I)
+_LOOSE_TEXT_RE = re.compile(r"\s*[^<\s]")  # text before any element: Blogger's bare bodies
 
 
 # --- WordPress specifics --------------------------------------------------------------
@@ -410,16 +459,33 @@ def to_markdown(html: str, *, wordpress: bool = False,
         html = shortcodes(html, warnings)
         html = autop(html)
     soup = BeautifulSoup(html, "html.parser")
-    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        c.extract()
-    for junk in soup.find_all(["script", "style", "noscript", "form", "button", "input"]):
-        junk.decompose()
-    _embeds(soup, warnings)
-    _paragraphs_from_breaks(soup)
-    notes = _footnotes(soup)
+    # Each step looks at the source first: most bodies have none of what it mends, and
+    # a tree search costs more than a substring test (a 50,000-post import does many).
+    if "<!--" in html:
+        for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+            c.extract()
+    if _JUNK_RE.search(html):
+        for junk in soup.find_all(["script", "style", "noscript", "form", "button", "input"]):
+            junk.decompose()
+    if "-wrap" in html or "share-dialog" in html or "kg-signup-card" in html:
+        # Platforms' calls to action (Substack's subscribe/share/comment buttons and widgets).
+        for junk in soup.select("p.button-wrapper, div.subscription-widget-wrap, "
+                                "div.subscription-widget-wrap-editor, "
+                                "div.captioned-button-wrap, div.share-dialog, "
+                                "div.kg-signup-card"):
+            junk.decompose()
+    if _EMBED_RE.search(html):
+        _embeds(soup, warnings)
+    if "<br" in html or _LOOSE_TEXT_RE.match(html):
+        _paragraphs_from_breaks(soup)
+    notes = _footnotes(soup) if 'href="#' in html or "href='#" in html else []
     _remove_note_containers(notes)
-    _attributions(soup)
-    _captioned_images(soup)
+    if "<blockquote" in html:
+        _attributions(soup)
+    if "<figure" in html or "tr-caption" in html:
+        _captioned_images(soup)
+    if "<br" in html:
+        _trailing_breaks(soup)
     converter = _Converter()
     body = _convert(converter, soup)
     definitions = []

@@ -6,7 +6,7 @@ tags, categories (added to the tags), draft (Jekyll: published: false), summary
 is kept as an old URL too), type/layout page, author/authors, canonical_url
 (canonicalURL), series. Other keys are kept and exported again unchanged.
 
-A Masthead export also holds bibliography.json, site.yaml and authors.yaml.
+A Masthead export also holds bibliography.json, site.yaml, authors.yaml and comments.yaml.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ class FolderContent:
     sources: dict[str, dict]
     settings: dict[str, Any]
     authors: list[dict]
+    comments: list = field(default_factory=list)  # CommentData, post_origin "posts/slug"
 
 
 def _as_list(value: Any, path: Path, name: str) -> list[str]:
@@ -240,7 +241,46 @@ def read_folder(folder: Path, *, timezone: str, existing_keys: set[str],
         posts.append(item)
         if progress:
             progress(1)
-    return FolderContent(posts=posts, sources=sources, settings=settings, authors=authors)
+    comments = _comments(folder / "comments.yaml", {f"{'pages' if p.kind == Post.PAGE else 'posts'}"
+                                                   f"/{p.slug}" for p in posts})
+    return FolderContent(posts=posts, sources=sources, settings=settings, authors=authors,
+                         comments=comments)
+
+
+def _comments(path: Path, posts: set[str]) -> list:
+    """comments.yaml of an export: checked entry by entry, naming the entry."""
+    from masthead.importers.platform import CommentData, parse_when
+
+    if not path.is_file():
+        return []
+    try:
+        data = frontmatter.load_yaml(frontmatter.decode(path.read_bytes(), path)) or []
+    except yaml.YAMLError as exc:
+        raise ContentError(f"not valid YAML: {exc}", path=path) from None
+    if not isinstance(data, list):
+        raise ContentError("must be a list of comments", path=path)
+    out = []
+    for n, c in enumerate(data, 1):
+        where = f"comment {n}"
+        if not isinstance(c, dict) or not isinstance(c.get("origin"), str) or not c["origin"]:
+            raise ContentError("needs an origin", path=path, field=where)
+        post = c.get("post")
+        if post not in posts:
+            raise ContentError(f"its post {post!r} is not in this folder", path=path,
+                               field=where)
+        status = c.get("status", "approved")
+        if status not in ("approved", "pending", "spam"):
+            raise ContentError("status must be approved, pending or spam", path=path,
+                               field=where)
+        when = c.get("date")
+        out.append(CommentData(
+            origin=c["origin"], post_origin=post, body=str(c.get("body", "")),
+            author_name=str(c.get("author", "")), author_url=str(c.get("author_url", "")),
+            author_email=str(c.get("author_email", "")),
+            published_at=parse_when(when.isoformat() if isinstance(when, dt.datetime)
+                                    else str(when or "")),
+            status=status, parent_origin=str(c.get("reply_to", ""))))
+    return out
 
 
 def count_files(folder: Path) -> int:

@@ -27,6 +27,7 @@ class CommentData:
     published_at: dt.datetime | None = None
     status: str = "approved"
     parent_origin: str = ""
+    html: str = ""  # the body as the platform stored it, until it is converted
 
 
 @dataclass
@@ -63,6 +64,10 @@ class PlatformItem:
     post: PostData
     origin: str
     authors: list[AuthorData] = field(default_factory=list)
+    # The body as the platform stored it: converted to Markdown on the way in (see
+    # masthead.importers.convert), ``wordpress`` with WordPress's own conventions.
+    html: str = ""
+    wordpress: bool = False
 
 
 @dataclass
@@ -114,6 +119,14 @@ def make_slug(*candidates: str, kind: str = "post") -> str:
                 slug = f"{slug}-page"
             return slug
     return "untitled"
+
+
+def plain_words(html: str, count: int = 8) -> str:
+    """The first words of some HTML, for a post that has no title."""
+    import html as htmllib
+
+    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", html or ""))
+    return " ".join(text.split()[:count])
 
 
 def parse_when(value: str) -> dt.datetime | None:

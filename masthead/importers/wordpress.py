@@ -24,7 +24,6 @@ from xml.etree.ElementTree import Element
 
 from masthead.content.actions import PostData
 from masthead.content.models import Post
-from masthead.importers.html_markdown import to_markdown
 from masthead.importers.platform import (
     AuthorData,
     CommentData,
@@ -33,6 +32,7 @@ from masthead.importers.platform import (
     make_slug,
     old_path,
     parse_when,
+    plain_words,
 )
 from masthead.importers.xmlstream import Repairs, local, stream, text
 
@@ -161,18 +161,14 @@ def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str
     title = text(item, "title")
     meta = _meta(item)
     content = item.find(f"{{{CONTENT}}}encoded")
-    converted = to_markdown(content.text or "" if content is not None else "", wordpress=True)
-    for w in converted.warnings:
-        notes.warn(f"{where}: {w}")
-    body = converted.markdown
+    html = content.text or "" if content is not None else ""
     thumb = first.by_id.get(meta.get("_thumbnail_id", ""))
-    if thumb and thumb[0] and thumb[0] not in body:
+    if thumb and thumb[0] and thumb[0] not in html and htmllib.escape(thumb[0]) not in html:
         url, alt, caption = thumb
-        figure = (f'<figure class="figure-image feature-image"><img src="{htmllib.escape(url)}" '
-                  f'alt="{htmllib.escape(alt)}">'
+        figure = (f'<figure><img src="{htmllib.escape(url)}" alt="{htmllib.escape(alt)}">'
                   + (f"<figcaption>{htmllib.escape(caption)}</figcaption>" if caption else "")
                   + "</figure>")
-        body = figure + "\n\n" + body
+        html = figure + "\n\n" + html
     elif meta.get("_thumbnail_id") and not thumb:
         notes.warn(f"{where}: its featured image (attachment {meta['_thumbnail_id']}) is not "
                    "in the export")
@@ -186,7 +182,8 @@ def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str
             authors.append(cat.get("nicename").removeprefix("cap-"))
     logins = [(c.text or "").strip() for c in item.findall(f"{{{DC}}}creator")]
     people = []
-    for login in dict.fromkeys([*logins, *authors]):
+    # Co-Authors Plus lists every author in order; otherwise the post's creator.
+    for login in dict.fromkeys(authors or logins):
         if not login:
             continue
         people.append(first.authors.get(login) or AuthorData(login))
@@ -212,14 +209,14 @@ def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str
     if status == "future" and published and published > dt.datetime.now(dt.UTC):
         mapped = Post.SCHEDULED
     if not title:
-        title = " ".join(body.split()[:8]) or "Untitled"
+        title = plain_words(html) or "Untitled"
     post = PostData(
-        kind=Post.PAGE if kind == "page" else Post.POST, slug=slug, title=title, body=body,
+        kind=Post.PAGE if kind == "page" else Post.POST, slug=slug, title=title, body="",
         where=where, status=mapped, excerpt=excerpt, published_at=published,
         updated_at=modified if modified and published and modified > published else None,
         tags=list(dict.fromkeys(tags)), authors=[p.name for p in people],
         old_urls=[old] if old and old != "/" else [], extra=extra)
-    return PlatformItem(post=post, origin=origin, authors=people)
+    return PlatformItem(post=post, origin=origin, authors=people, html=html, wordpress=True)
 
 
 def _comments(item: Element, origin: str, notes: Notes, where: str) -> Iterator[CommentData]:
@@ -234,7 +231,7 @@ def _comments(item: Element, origin: str, notes: Notes, where: str) -> Iterator[
         parent = _wp(c, "comment_parent")
         yield CommentData(
             origin=f"{origin}/comment-{cid}", post_origin=origin,
-            body=to_markdown(_comment_html(_wp(c, "comment_content"))).markdown,
+            body="", html=_comment_html(_wp(c, "comment_content")),
             author_name=htmllib.unescape(_wp(c, "comment_author")),
             author_url=_wp(c, "comment_author_url"),
             author_email=_wp(c, "comment_author_email"),

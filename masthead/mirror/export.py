@@ -1,7 +1,8 @@
 """Export the site as Markdown files with YAML front matter (Hugo/Jekyll-compatible).
 
 Lossless: ``export -> import -> export`` gives byte-identical files. The folder holds
-posts/*.md, pages/*.md, bibliography.json (CSL-JSON), authors.yaml and site.yaml.
+posts/*.md, pages/*.md, bibliography.json (CSL-JSON), authors.yaml, comments.yaml (readers'
+comments, with the post they belong to) and site.yaml.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from typing import Any
 import yaml
 
 from masthead.content import frontmatter
-from masthead.content.models import Author, OldURL, Post, PostAuthor, PostTag, Site, Source
+from masthead.content.models import (
+    Author,
+    Comment,
+    OldURL,
+    Post,
+    PostAuthor,
+    PostTag,
+    Site,
+    Source,
+)
 from masthead.content.site_settings import SETTINGS
 from masthead.errors import MastheadError
 
@@ -118,8 +128,36 @@ def export_markdown(folder: Path, progress=None) -> int:
                                                    width=10_000))
     elif authors_path.exists():
         authors_path.unlink()
+    comments_path = folder / "comments.yaml"
+    comments = comment_documents()
+    if comments:
+        _atomic_write(comments_path, yaml.safe_dump(comments, sort_keys=False,
+                                                    allow_unicode=True, width=10_000))
+    elif comments_path.exists():
+        comments_path.unlink()
     settings = {s.name: _canonical(getattr(site, s.name)) for s in SETTINGS}
     _atomic_write(folder / "site.yaml", yaml.safe_dump(settings, sort_keys=False,
                                                        allow_unicode=True, width=10_000))
     shutil.rmtree(folder / ".tmp", ignore_errors=True)
     return count
+
+
+def comment_documents() -> list[dict]:
+    """Every comment, by post and date, naming its post and the comment it answers."""
+    rows = (Comment.objects.select_related("post", "parent")
+            .order_by("post__kind", "post__slug", "published_at", "id"))
+    out = []
+    for c in rows.iterator(chunk_size=1000):
+        doc: dict[str, Any] = {
+            "origin": c.origin,
+            "post": f"{'pages' if c.post.kind == Post.PAGE else 'posts'}/{c.post.slug}",
+        }
+        if c.parent is not None:
+            doc["reply_to"] = c.parent.origin
+        doc.update({"author": c.author_name, "author_url": c.author_url,
+                    "author_email": c.author_email,
+                    "date": c.published_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat()
+                    if c.published_at else "",
+                    "status": c.status, "body": c.body})
+        out.append({k: v for k, v in doc.items() if v != ""})
+    return out

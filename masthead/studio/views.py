@@ -322,8 +322,13 @@ def _settings_form_values(site) -> dict[str, str]:
         v = getattr(site, s.name)
         if s.name == "support_links":
             v = "\n".join(f"{x['label']} | {x['url']}" for x in v or ())
+        elif isinstance(v, bool):
+            v = "true" if v else ""
         values[s.name] = "" if v is None else str(v)
     return values
+
+
+SWITCHES = {"comments"}  # settings that are on or off: a checkbox
 
 
 @studio_login_required
@@ -338,6 +343,8 @@ def site_settings_view(request: HttpRequest) -> HttpResponse:
     error, error_field, status = "", "", 200
     if request.method == "POST":
         values = {s.name: request.POST.get(s.name, "") for s in site_settings.SETTINGS}
+        for name in SWITCHES:  # an unticked box sends nothing
+            values[name] = "true" if values[name] else ""
         parsed: dict = {}
         try:
             for name, raw in values.items():
@@ -352,6 +359,8 @@ def site_settings_view(request: HttpRequest) -> HttpResponse:
                                                field=name)
                         links.append({"label": label.strip(), "url": url.strip()})
                     parsed[name] = links
+                elif name in SWITCHES:
+                    parsed[name] = bool(raw)
                 else:
                     parsed[name] = raw
             for name, raw in parsed.items():
@@ -365,7 +374,7 @@ def site_settings_view(request: HttpRequest) -> HttpResponse:
             for s in site_settings.SETTINGS]
     return render(request, "studio/settings.html", {
         "rows": rows, "error": error, "error_field": error_field,
-        "long": {"description", "footer", "support_links"},
+        "long": {"description", "footer", "support_links"}, "switches": SWITCHES,
     }, status=status)
 
 

@@ -140,6 +140,19 @@ def test_old_urls_get_a_redirect_page_and_a_redirects_rule(public):
         'meta[http-equiv="refresh"]').attributes["content"]
 
 
+def test_readers_comments_are_shown_threaded_under_their_post(public):
+    doc = HTMLParser((public / "2025/12/footnotes-are-a-courtesy/index.html").read_text())
+    items = doc.css("section.comments li.comment")
+    assert [i.attributes["class"] for i in items] == ["comment depth-0", "comment depth-1",
+                                                       "comment depth-0"]
+    assert items[0].css_first("a[rel='nofollow ugc']").attributes["href"] == \
+        "https://jonah.example.net/"
+    assert items[1].css_first(".comment-body em").text() == "Gibbon"
+    assert doc.css_first("#comments-heading").text() == "3 comments"
+    nginx = (public / "_redirects.map").read_text()
+    assert '"/2025/09/why-i-left.html" "/2025/09/why-i-left-the-platform/";' in nginx
+
+
 def test_no_internal_link_is_broken(public):
     """Every href/src to this site resolves to a file, and every #fragment to an id."""
     ids: dict[Path, set[str]] = {}

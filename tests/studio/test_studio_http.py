@@ -289,7 +289,11 @@ def test_owners_change_settings_and_the_site_follows(studio):
     assert bad.status_code == 400 and "unknown citation style" in bad.text
     bad = owner.post("/studio/settings/", {**values, "support_links": "no separator"})
     assert bad.status_code == 400 and "Label | https://" in bad.text
-    assert owner.post("/studio/settings/", values).status_code == 302
+    assert 'type="checkbox" id="s-comments" name="comments" value="true" aria' in form.text
+    assert owner.post("/studio/settings/", {**values, "comments": "true"}).status_code == 302
+    assert 'name="comments" value="true" checked' in owner.get("/studio/settings/").text
+    assert owner.post("/studio/settings/", values).status_code == 302  # unticked: off
+    assert 'value="true" checked' not in owner.get("/studio/settings/").text
     home = studio.wait_for("/", "Renamed Margins").text
     assert "https://patreon.example/me" in home
 

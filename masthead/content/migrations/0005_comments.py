@@ -6,6 +6,8 @@ class Migration(migrations.Migration):
     dependencies = [("content", "0004_email_on_publish")]
 
     operations = [
+        migrations.AddField(model_name="site", name="comments",
+                            field=models.BooleanField(default=False)),
         migrations.CreateModel(
             name="Comment",
             fields=[
