@@ -61,6 +61,14 @@ def _s(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _when(value: Any):
+    """Ghost writes ``2026-11-25 00:27:16`` (UTC) in its database exports, ISO elsewhere."""
+    text = _s(value)
+    if text and "T" not in text:
+        text = text.replace(" ", "T") + "Z"
+    return parse_when(text)
+
+
 def _local(url: str) -> str:
     return url.replace(GHOST_URL + "/content/images/", "/media/ghost/").replace(GHOST_URL, "")
 
@@ -149,12 +157,8 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
             value = _s(m.get(key)) or _s(p.get(key))
             if value:
                 extra[name] = value
-        published = parse_when(_s(p.get("published_at")).replace(" ", "T") + "Z"
-                               if _s(p.get("published_at")) and "T" not in _s(p.get("published_at"))
-                               else _s(p.get("published_at")))
-        updated = parse_when(_s(p.get("updated_at")).replace(" ", "T") + "Z"
-                             if _s(p.get("updated_at")) and "T" not in _s(p.get("updated_at"))
-                             else _s(p.get("updated_at")))
+        published = _when(p.get("published_at"))
+        updated = _when(p.get("updated_at"))
         old = f"/{_s(p.get('slug'))}/" if _s(p.get("slug")) and kind == "post" else ""
         post = PostData(
             kind=Post.PAGE if kind == "page" else Post.POST, slug=slug, title=title, body="",
