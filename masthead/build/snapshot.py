@@ -7,6 +7,7 @@ the planner compute each output's key from exactly the values its template reads
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ class PostView(NamedTuple):
     page_key: str  # everything the post's own page shows of it
     search_key: str  # what the search index holds of it
     comments: tuple[CommentView, ...] = ()  # approved, threads in reading order
+    seo_title: str = ""  # the page's <title>, when an import brought one (Yoast, Ghost)
+    description: str = ""  # the meta description, when it differs from the excerpt
 
     @property
     def sort_key(self) -> tuple:
@@ -178,7 +181,7 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     now = now or djtz.now()
     # Raw SQL: the ORM's per-value conversions cost more than the query at 10,000 posts.
     columns = ["id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
-               "auto_excerpt", "render_key", "series", "canonical_url"]
+               "auto_excerpt", "render_key", "series", "canonical_url", "extra"]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(columns)} FROM {Post._meta.db_table} WHERE status = %s "
@@ -236,6 +239,13 @@ def load(now: dt.datetime | None = None) -> Snapshot:
         tag_names = tuple((t.slug, t.name) for t in tags)
         card_key = key(r["title"], path, when, excerpt, tag_names)
         comments = comments_of.get(r["id"], ())
+        extra = r["extra"]
+        if isinstance(extra, str):
+            extra = json.loads(extra) if "seo_title" in extra or "description" in extra else {}
+        seo = extra.get("seo_title") if isinstance(extra, dict) else None
+        described = extra.get("description") if isinstance(extra, dict) else None
+        seo = seo if isinstance(seo, str) else ""
+        described = described if isinstance(described, str) else ""
         pv = PostView(
             r["id"], r["kind"], r["slug"], r["title"], path, published, updated, excerpt,
             r["render_key"], tags, authors, r["series"], r["canonical_url"],
@@ -243,8 +253,8 @@ def load(now: dt.datetime | None = None) -> Snapshot:
             card_key=card_key,
             page_key=key(card_key, r["id"], updated.isoformat() if updated else "",
                          r["render_key"], authors, r["series"], r["canonical_url"],
-                         tuple(comments)),
-            comments=comments,
+                         tuple(comments), seo, described),
+            comments=comments, seo_title=seo, description=described,
             search_key=key(r["render_key"], path, r["title"], when[:10], excerpt),
         )
         (posts if r["kind"] == Post.POST else pages).append(pv)

@@ -151,6 +151,11 @@ def test_a_wordpress_site_with_blocks_shortcodes_comments_and_seo(site, tmp_path
     run_masthead("build", site=site)
     post = page(site, "/2021/03/the-uses-of-footnotes/")
     assert "2 comments" in post and "Cheap Watches" not in post
+    # Yoast's title and description are the page's.
+    assert "<title>Why footnotes matter | Long Reads</title>" in post
+    assert ('<meta name="description" content="Gibbon, Grafton and the conscience of '
+            'scholarship.">') in post
+    assert "<title>A Classic-Editor Post · " in page(site, "/2012/05/classic/")
     assert 'href="/2021/03/the-uses-of-footnotes/"' in (
         site / "public/2021/03/14/the-uses-of-footnotes/index.html").read_text()
 
