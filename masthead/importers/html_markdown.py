@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -225,7 +224,7 @@ def _embed_link(src: str) -> str:
     return parts.geturl()
 
 
-def _embeds(soup: BeautifulSoup, warnings: list[str]) -> None:
+def _embeds(soup: BeautifulSoup) -> None:
     for frame in soup.find_all(["iframe", "embed", "object"]):
         src = frame.get("src") or frame.get("data") or frame.get("data-src") or ""
         if not src:
@@ -449,8 +448,7 @@ def shortcodes(text: str, warnings: list[str]) -> str:
 
 # --- the conversion ----------------------------------------------------------------------
 
-def to_markdown(html: str, *, wordpress: bool = False,
-                warn: Callable[[str], None] | None = None) -> Conversion:
+def to_markdown(html: str, *, wordpress: bool = False) -> Conversion:
     """Markdown for an HTML body; ``wordpress`` also reads block comments, classic-editor
     paragraphs and shortcodes."""
     warnings: list[str] = []
@@ -475,7 +473,7 @@ def to_markdown(html: str, *, wordpress: bool = False,
                                 "div.kg-signup-card"):
             junk.decompose()
     if _EMBED_RE.search(html):
-        _embeds(soup, warnings)
+        _embeds(soup)
     if "<br" in html or _LOOSE_TEXT_RE.match(html):
         _paragraphs_from_breaks(soup)
     notes = _footnotes(soup) if 'href="#' in html or "href='#" in html else []
@@ -497,9 +495,6 @@ def to_markdown(html: str, *, wordpress: bool = False,
             [lines[0]] + [("    " + line if line else "") for line in lines[1:]]))
         body = body.replace(marker, f"[^{n}]")
     markdown = body.strip() + ("\n\n" + "\n\n".join(definitions) if definitions else "")
-    for w in warnings:
-        if warn is not None:
-            warn(w)
     return Conversion(markdown=_tidy(markdown) + "\n", warnings=warnings)
 
 

@@ -121,8 +121,9 @@ def make_slug(*candidates: str, kind: str = "post") -> str:
     return "untitled"
 
 
-def plain_words(html: str, count: int = 8) -> str:
-    """The first words of some HTML, for a post that has no title."""
+def plain_words(html: str, count: int | None = 8) -> str:
+    """The words of some HTML as plain text (the first ``count``: a title for a post
+    that has none)."""
     import html as htmllib
 
     text = htmllib.unescape(re.sub(r"<[^>]+>", " ", html or ""))

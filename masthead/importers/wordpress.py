@@ -84,12 +84,6 @@ def _when_gmt(value: str) -> dt.datetime | None:
     return parse_when(value.replace(" ", "T") + "+00:00")
 
 
-def _plain(html: str) -> str:
-    import re
-
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html or "")).split())
-
-
 class _Attachments:
     """id -> (url, alt, caption) of every attachment, from the first reading."""
 
@@ -120,7 +114,7 @@ def _first_pass(path: Path, repairs: Repairs) -> _Attachments:
         found.by_id[_wp(item, "post_id")] = (
             _wp(item, "attachment_url") or text(item, "guid"),
             meta.get("_wp_attachment_image_alt", ""),
-            _plain(_excerpt(item)),
+            plain_words(_excerpt(item), None),
         )
     return found
 
@@ -194,7 +188,7 @@ def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str
     old = old_path(link) if link and "?p=" not in link and "?page_id=" not in link else ""
     name = _wp(item, "post_name")
     slug = make_slug(name.removesuffix(".html"), title, kind=kind)
-    excerpt = _plain(_excerpt(item))
+    excerpt = plain_words(_excerpt(item), None)
     seo_title = meta.get("_yoast_wpseo_title", "")
     description = meta.get("_yoast_wpseo_metadesc", "")
     extra: dict = {"imported_from": origin}
