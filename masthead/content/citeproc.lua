@@ -1,8 +1,8 @@
 -- Formats Masthead's citation clusters with Pandoc's own citeproc.
 --
--- Input: a Markdown document whose metadata names the bibliography (CSL-JSON) and
--- `nocite: "@*"` (so every reference is loaded once). Each top-level Div is a batch of
--- posts that may share one citeproc run (see masthead/content/citeproc.py); each
+-- Input: a Markdown document whose metadata may name a CSL style and a language. Each
+-- top-level Div is a batch of posts that may share one citeproc run (see
+-- masthead/content/citeproc.py), with a `bib` attribute naming its CSL-JSON file; each
 -- paragraph in a batch is one citation cluster.
 --
 -- Output, on stdout, for each batch: a line "@@batch ID", then one HTML document in
@@ -46,25 +46,13 @@ end
 function Pandoc(doc)
   local csl = doc.meta["masthead-csl"] and pandoc.utils.stringify(doc.meta["masthead-csl"]) or nil
   local lang = doc.meta["lang"] and pandoc.utils.stringify(doc.meta["lang"]) or nil
-  local refs = {}
-  for _, r in ipairs(pandoc.utils.references(doc)) do
-    refs[r.id] = r
-  end
 
   for _, batch in ipairs(doc.blocks) do
     if batch.t == "Div" then
-      local cited, seen = {}, {}
-      batch:walk({
-        Cite = function(c)
-          for _, ci in ipairs(c.citations) do
-            if refs[ci.id] and not seen[ci.id] then
-              seen[ci.id] = true
-              table.insert(cited, refs[ci.id])
-            end
-          end
-        end,
-      })
-      local meta = { references = cited, ["link-citations"] = true }
+      -- Each batch names its own bibliography file, holding just the sources it
+      -- cites, in the order it first cites them: citeproc reads only those (handing
+      -- Lua tables of references to citeproc cost more than reading the file).
+      local meta = { bibliography = batch.attributes["bib"], ["link-citations"] = true }
       if csl then meta.csl = csl end
       if lang then meta.lang = lang end
       local paras = {}

@@ -196,13 +196,18 @@ def _lua_filter() -> str:
 
 
 def _pandoc_input(batches: list[list[int]], docs: Sequence[list[Cluster]], style: Style,
-                  language: str) -> str:
-    meta = {"nocite": "@*", "lang": language}
+                  language: str, sources: Mapping[str, Mapping], folder: Path) -> str:
+    """The document citeproc.lua reads, and beside it in ``folder`` each batch's
+    bibliography: the sources it cites, in the order it first cites them."""
+    meta = {"lang": language}
     if style.path is not None:
         meta["masthead-csl"] = str(style.path)
     out = ["---", *(f"{k}: {json.dumps(v)}" for k, v in meta.items()), "---", ""]
     for b, members in enumerate(batches):
-        out.append(f"::::: {{#b{b}}}")
+        cited = dict.fromkeys(k for i in members for c in docs[i] for k in c.keys)
+        bib = folder / f"b{b}.json"
+        bib.write_text(json.dumps([dict(sources[k], id=k) for k in cited]), encoding="utf-8")
+        out.append(f"::::: {{#b{b} bib={json.dumps(str(bib))}}}")
         for i in members:
             for c in docs[i]:
                 # A cluster is one paragraph; keep it on one line so nothing in it
@@ -257,18 +262,14 @@ def _parse_batch(html: str) -> dict:
     }
 
 
-def _run_pandoc(text: str, bibliography: Path) -> list[dict]:
-    with tempfile.NamedTemporaryFile("w", suffix=".md", encoding="utf-8", delete=False) as f:
-        f.write(text)
-        src = f.name
-    try:
-        proc = subprocess.run(
-            [pandoc_path(), src, "--from", "markdown", "--bibliography", str(bibliography),
-             "--lua-filter", _lua_filter(), "--to", "html", "-o", os.devnull],
-            capture_output=True, text=True, encoding="utf-8", check=False,
-        )
-    finally:
-        os.unlink(src)
+def _run_pandoc(text: str, folder: Path) -> list[dict]:
+    src = folder / "clusters.md"
+    src.write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [pandoc_path(), str(src), "--from", "markdown", "--lua-filter", _lua_filter(),
+         "--to", "html", "-o", os.devnull],
+        capture_output=True, text=True, encoding="utf-8", check=False,
+    )
     if proc.returncode != 0:
         raise BuildError(f"Pandoc could not format citations: {proc.stderr.strip()[:500]}")
     results = []
@@ -306,10 +307,7 @@ def format_citations(
         batches.append([len(rest) - 1])
     if not batches:
         return results
-    used_keys = sorted({k for d in rest for c in d for k in c.keys})
     with tempfile.TemporaryDirectory(prefix="masthead-cite-") as tmp:
-        bib = Path(tmp) / "bibliography.json"
-        bib.write_text(json.dumps([dict(sources[k], id=k) for k in used_keys]), encoding="utf-8")
         # Split the batches between workers: one Pandoc process each.
         n = max(1, min(workers, len(batches)))
         shares = [list(range(w, len(batches), n)) for w in range(n)]
@@ -319,7 +317,10 @@ def format_citations(
         def run(w: int) -> None:
             try:
                 chosen = [batches[b] for b in shares[w]]
-                got = _run_pandoc(_pandoc_input(chosen, rest, style, language), bib)
+                folder = Path(tmp) / str(w)
+                folder.mkdir()
+                got = _run_pandoc(_pandoc_input(chosen, rest, style, language, sources,
+                                                folder), folder)
                 # Batch ids are local to the worker's document: map them back.
                 for item in got:
                     item["batch"] = shares[w][int(item["batch"][1:])]

@@ -21,9 +21,9 @@ def pandoc_runs(monkeypatch) -> list[int]:
     runs: list[int] = []
     real = citeproc._run_pandoc
 
-    def counting(text, bibliography):
+    def counting(text, folder):
         runs.append(1)
-        return real(text, bibliography)
+        return real(text, folder)
 
     monkeypatch.setattr(citeproc, "_run_pandoc", counting)
     return runs
