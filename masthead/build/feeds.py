@@ -92,4 +92,6 @@ def json_feed(site: SiteView, title: str, path: str, posts: Sequence[PostView],
     }
     if site.author:
         feed["authors"] = [{"name": site.author}]
-    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8")
+    # Compact: with indent, json.dumps falls back to its pure-Python encoder, which took
+    # a third of the time of rendering every page of a 1,000-post site.
+    return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
