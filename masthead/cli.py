@@ -296,11 +296,11 @@ def serve(site: SiteOption, host: str | None, port: int | None, no_worker: bool)
 
 
 def _serve(site, host: str, port: int, *, worker: bool = True) -> None:
-    from masthead.build.snapshot import site_view
-    from masthead.content.actions import get_site
+    from masthead.build.snapshot import current_site
+
     if not site.public.is_dir():
         raise MastheadError(f"{site.public} does not exist yet: run `masthead build` first")
-    base_path = site_view(get_site()).base_path
+    base_path = current_site().base_path
     out.print(f"Serving {site.root.name} at http://{host}:{port}/ (Ctrl-C to stop); "
               f"the studio is at http://{host}:{port}/studio/")
     sys.stdout.flush()

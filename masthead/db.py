@@ -169,7 +169,7 @@ def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = 
             CSRF_COOKIE_NAME="masthead_csrf",
             CSRF_COOKIE_PATH="/studio/",
             CSRF_COOKIE_SAMESITE="Strict",
-            CSRF_FAILURE_VIEW="masthead.studio.views.csrf_failure",
+            CSRF_FAILURE_VIEW="masthead.studio.views.access.csrf_failure",
             X_FRAME_OPTIONS="DENY",
             SECURE_CONTENT_TYPE_NOSNIFF=True,
             SECURE_REFERRER_POLICY="same-origin",

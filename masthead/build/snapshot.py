@@ -164,6 +164,14 @@ def site_view(site) -> SiteView:
     )
 
 
+def current_site() -> SiteView:
+    """The site's settings as pages show them, read now: for jobs and views that make
+    one page or message outside a build (a build reads them once, in :func:`load`)."""
+    from masthead.content.actions import get_site
+
+    return site_view(get_site())
+
+
 def load(now: dt.datetime | None = None) -> Snapshot:
     """Everything published, from the database (bodies must already be rendered)."""
     from dataclasses import replace

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from masthead.build.urls import RESERVED_PAGE_SLUGS, slugify
 from masthead.content.actions import PostData
+from masthead.timestamps import parse_iso
 
 
 @dataclass
@@ -131,14 +132,5 @@ def plain_words(html: str, count: int | None = 8) -> str:
 
 
 def parse_when(value: str) -> dt.datetime | None:
-    """ISO 8601 as exports write it (``2018-09-12T09:30:00.001-04:00``, ``...Z``), in UTC."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC).replace(microsecond=0)
+    """A post's date as exports write it, in UTC, to the second."""
+    return parse_iso(value, whole_seconds=True)

@@ -54,13 +54,12 @@ def send_password_reset(user_id: int) -> str:
     from django.utils.http import urlsafe_base64_encode
 
     from masthead.accounts.models import User
-    from masthead.build.snapshot import site_view
-    from masthead.content.actions import get_site
+    from masthead.build.snapshot import current_site
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or settings.MASTHEAD_SMTP is None:
         return "nothing to send"
-    site = site_view(get_site())
+    site = current_site()
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     # The site's own address, never the Host header a request happened to carry.
     link = f"{site.origin}/studio/password/reset/{uid}/{default_token_generator.make_token(user)}/"

@@ -14,21 +14,11 @@ from pathlib import Path
 from masthead.errors import SourceError
 from masthead.newsletter.actions import Row
 from masthead.newsletter.models import Subscriber
+from masthead.timestamps import parse_iso
 
 OWN_COLUMNS = ["email", "name", "status", "created_at", "confirmed_at", "unsubscribed_at",
                "source"]
 _STATUSES = {value for value, _ in Subscriber.STATUSES}
-
-
-def _when(value: str) -> dt.datetime | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _true(value: str) -> bool:
@@ -75,7 +65,7 @@ def read(path: Path) -> tuple[str, list[Row], list[str]]:
                                     f"{', '.join(sorted(_STATUSES))}")
                     continue
             rows.append(Row(line=line, email=rec.get("email", ""), name=rec.get("name", ""),
-                            status=status, created_at=_when(rec.get("created_at", ""))))
+                            status=status, created_at=parse_iso(rec.get("created_at", ""))))
     except csv.Error as exc:
         raise SourceError(f"{path}:{reader.line_num}: not valid CSV: {exc}") from None
     return flavour, rows, problems

@@ -29,10 +29,9 @@ def read(value: str, purpose: str) -> int | None:
 def url(subscriber_id: int, purpose: str) -> str:
     """Absolute, from the site's own address (never a request's Host header). Dynamic
     pages live at the server's root, as the studio does, even for a site under /blog/."""
-    from masthead.build.snapshot import site_view
-    from masthead.content.actions import get_site
+    from masthead.build.snapshot import current_site
 
-    site = site_view(get_site())
+    site = current_site()
     return f"{site.origin}/newsletter/{purpose}/{token(subscriber_id, purpose)}/"
 
 

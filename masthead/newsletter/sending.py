@@ -167,14 +167,13 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
 
     Each accepted message is marked sent as soon as the server says so, by this thread
     alone; a kill loses at most the copies in flight (one per connection)."""
-    from masthead.build.snapshot import site_view
-    from masthead.content.actions import get_site
+    from masthead.build.snapshot import current_site
     from masthead.newsletter import message
 
     smtp = settings.MASTHEAD_SMTP
     options = getattr(settings, "MASTHEAD_NEWSLETTER", None) or NewsletterConfig()
     send = Send.objects.get(pk=send_id)
-    site = site_view(get_site())
+    site = current_site()
     list_id = f"newsletter.{site.origin.split('://', 1)[-1]}"
     dkim = getattr(settings, "MASTHEAD_DKIM", None)
     dkim_key = b""

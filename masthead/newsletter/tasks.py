@@ -5,12 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django_tasks import task
 
-
-def _site():
-    from masthead.build.snapshot import site_view
-    from masthead.content.actions import get_site
-
-    return site_view(get_site())
+from masthead.build.snapshot import current_site
 
 
 def _send(to: str, subject: str, body: str) -> None:
@@ -27,7 +22,7 @@ def send_confirmation(subscriber_id: int) -> str:
     sub = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.PENDING).first()
     if sub is None or settings.MASTHEAD_SMTP is None:
         return "nothing to send"
-    site = _site()
+    site = current_site()
     _send(sub.email, f"Confirm your subscription to {site.title}",
           f"Someone (hopefully you) asked for {site.title}'s newsletter at {sub.email}.\n\n"
           f"To confirm, open this link (it works for a week):\n\n"
@@ -44,7 +39,7 @@ def send_welcome(subscriber_id: int) -> str:
     sub = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.CONFIRMED).first()
     if sub is None or settings.MASTHEAD_SMTP is None:
         return "nothing to send"
-    site = _site()
+    site = current_site()
     _send(sub.email, f"Welcome to {site.title}",
           f"You are subscribed: every new post of {site.title} will come to {sub.email}.\n\n"
           f"Read what is already there: {site.url}\n\n"

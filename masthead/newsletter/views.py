@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
+from masthead.build.snapshot import current_site
 from masthead.errors import ContentError
 from masthead.newsletter import actions, links
 from masthead.newsletter.models import Subscriber
@@ -18,15 +19,8 @@ from masthead.newsletter.models import Subscriber
 HONEYPOT = "website"  # a field people never see and bots fill in
 
 
-def _site():
-    from masthead.build.snapshot import site_view
-    from masthead.content.actions import get_site
-
-    return site_view(get_site())
-
-
 def _page(request: HttpRequest, title: str, message: str, status: int = 200, **extra):
-    site = _site()
+    site = current_site()
     return render(request, "newsletter/page.html",
                   {"title": title, "message": message, "site": site,
                    "home": site.href("/"), **extra}, status=status)
@@ -40,7 +34,7 @@ def _same_origin(request: HttpRequest) -> bool:
     origin = request.headers.get("origin")
     if not origin or origin == "null":
         return origin is None  # a form without Origin (old browsers, curl) is let through
-    site = _site()
+    site = current_site()
     return origin in (site.origin, f"{request.scheme}://{request.get_host()}")
 
 
