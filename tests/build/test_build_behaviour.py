@@ -155,3 +155,18 @@ def test_a_post_whose_source_was_removed_fails_the_build_by_name(sqlite_site, tm
     result = run_masthead("build", site=sqlite_site, check=False)
     assert result.code == 1
     assert "post 'c'" in result.stderr and "@k1" in result.stderr
+
+
+def test_on_sqlite_the_snapshot_reads_posts_from_an_index_not_their_rows(sqlite_site, tmp_path):
+    """SQLite keeps every column after a 12 KB body on overflow pages: a build that read
+    the rows would walk every body. The covering index must survive every migration
+    (Django drops hand-made indexes when it rebuilds a table)."""
+    import sqlite3
+
+    from masthead.build.snapshot import POSTS_QUERY
+
+    fill(sqlite_site, tmp_path, n=2)
+    db = sqlite3.connect(sqlite_site / "masthead.db")
+    plan = " ".join(str(row[-1]) for row in db.execute(
+        "EXPLAIN QUERY PLAN " + POSTS_QUERY.replace("%s", "?"), ["published"]))
+    assert "COVERING INDEX post_listing" in plan, plan
