@@ -45,6 +45,7 @@ class PostData:
     series: str = ""
     old_urls: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    email_on_publish: bool = False  # a scheduled post: emailed to subscribers when published
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _author(name: str, cache: dict[str, Author]) -> Author:
 
 
 _FIELDS = ("title", "body", "excerpt", "status", "published_at", "updated_at",
-           "canonical_url", "series", "extra")
+           "canonical_url", "series", "extra", "email_on_publish")
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@ Understood: title, date (publishDate, published), lastmod (updated, modified), s
 tags, categories (added to the tags), draft (Jekyll: published: false), summary
 (excerpt, description), aliases (Jekyll: redirect_from; an explicit url or permalink
 is kept as an old URL too), type/layout page, author/authors, canonical_url
-(canonicalURL), series. Other keys are kept and exported again unchanged.
+(canonicalURL), series, email_on_publish (a scheduled post to email when it goes out).
+Other keys are kept and exported again unchanged.
 
 A Masthead export also holds bibliography.json, site.yaml, authors.yaml and comments.yaml.
 """
@@ -32,7 +33,7 @@ _KNOWN = {
     "title", "date", "publishDate", "published", "lastmod", "updated", "modified", "slug",
     "tags", "categories", "draft", "unpublished", "summary", "excerpt", "description", "aliases",
     "redirect_from", "url", "permalink", "type", "layout", "author", "authors",
-    "canonical_url", "canonicalURL", "canonical", "series",
+    "canonical_url", "canonicalURL", "canonical", "series", "email_on_publish",
 }
 
 
@@ -144,6 +145,9 @@ def parse_file(path: Path, rel: Path, tz: zoneinfo.ZoneInfo, now: dt.datetime,
         status = Post.SCHEDULED
     else:
         status = Post.PUBLISHED
+    email = meta.get("email_on_publish", False)
+    if not isinstance(email, bool):
+        raise ContentError("must be true or false", path=path, field="email_on_publish")
     if kind == Post.POST and status == Post.PUBLISHED and published_at is None:
         published_at = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
     tags = _as_list(meta.get("tags"), path, "tags")
@@ -177,6 +181,7 @@ def parse_file(path: Path, rel: Path, tz: zoneinfo.ZoneInfo, now: dt.datetime,
         series=str(meta.get("series") or "").strip() if not isinstance(meta.get("series"), list)
         else str(meta["series"][0]) if meta["series"] else "",
         old_urls=old_urls, extra=extra,
+        email_on_publish=email and kind == Post.POST and status == Post.SCHEDULED,
     )
 
 

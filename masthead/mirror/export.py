@@ -60,6 +60,8 @@ def post_document(post: Post, tags: list[str], authors: list[str], old: list[str
         meta["draft"] = True  # Hugo and Jekyll then leave it out, as Masthead does
     if post.status == Post.UNPUBLISHED:
         meta["unpublished"] = True
+    if post.email_on_publish:
+        meta["email_on_publish"] = True  # scheduled, and to be emailed when it goes out
     if tags:
         meta["tags"] = tags
     if authors:

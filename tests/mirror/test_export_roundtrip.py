@@ -42,3 +42,20 @@ def test_export_refuses_a_folder_holding_other_files(sqlite_site, tmp_path):
     result = run_masthead("export", "markdown", target, site=sqlite_site, check=False)
     assert result.code == 1 and "not empty" in result.stderr
     assert (target / "precious.txt").read_text() == "keep me"
+
+
+def test_a_scheduled_posts_email_choice_survives_export_and_import(sqlite_site, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "soon.md").write_text("---\ntitle: Soon\ndate: 2099-01-01T08:00:00Z\n"
+                                 "email_on_publish: true\n---\n\nNext year.\n")
+    (src / "quiet.md").write_text("---\ntitle: Quiet\ndate: 2099-01-02T08:00:00Z\n---\n\nHush.\n")
+    (src / "bad.md").write_text("---\ntitle: Bad\nemail_on_publish: maybe\n---\n\nNo.\n")
+    failed = run_masthead("import", "markdown", src, site=sqlite_site, check=False)
+    assert failed.code != 0 and "bad.md" in failed.stderr
+    assert "email_on_publish" in failed.stderr
+    (src / "bad.md").unlink()
+    run_masthead("import", "markdown", src, site=sqlite_site)
+    run_masthead("export", "markdown", tmp_path / "out", site=sqlite_site)
+    assert "email_on_publish: true" in (tmp_path / "out/posts/soon.md").read_text()
+    assert "email_on_publish" not in (tmp_path / "out/posts/quiet.md").read_text()
