@@ -278,8 +278,31 @@ def test_the_studio_shows_subscribers_and_each_sends_counts(mailing_site, mail_s
         page = studio.session("editor").get("/studio/newsletter/").text
         assert "Letters to the Reader" in page
         assert re.search(r"<td>Done</td><td>0</td><td>2</td><td>0</td>", page)
-        found = studio.session("owner").get("/studio/newsletter/?q=b@ex").text
+        owner = studio.session("owner")
+        found = owner.get("/studio/newsletter/?q=b@ex").text
         assert "b@example.org · confirmed" in found
+
+        # Adding a reader starts the double opt-in; a bad address is refused by name.
+        bad = owner.post("/studio/newsletter/", {"action": "add", "email": "not-an-address"})
+        assert bad.status_code == 400 and "&#x27;not-an-address&#x27; is not an email" in bad.text
+        added = owner.post("/studio/newsletter/", {"action": "add", "email": "c@example.org",
+                                                   "name": "Cee"})
+        assert added.status_code == 302
+        assert "c@example.org · pending · Cee" in owner.get("/studio/newsletter/?q=c@").text
+        # Unsubscribing one: a button beside each active reader (CSRF-protected).
+        sub_id = re.search(r'name="subscriber" value="(\d+)"', found).group(1)
+        forged = studio.session("owner").post(
+            "/studio/newsletter/", {"action": "unsubscribe", "subscriber": sub_id}, token=False)
+        assert forged.status_code == 403
+        owner.get("/studio/newsletter/?q=b@ex")
+        done = owner.post("/studio/newsletter/", {"action": "unsubscribe",
+                                                  "subscriber": sub_id, "q": "b@ex"})
+        assert done.status_code == 302
+        after = owner.get(done.headers["location"]).text
+        assert "b@example.org · unsubscribed" in after and "Unsubscribed: nothing more" in after
+        assert studio.session("author").post(
+            "/studio/newsletter/", {"action": "unsubscribe", "subscriber": sub_id}
+        ).status_code == 403
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
