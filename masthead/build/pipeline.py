@@ -57,46 +57,55 @@ def _describe(exc: Exception) -> str:
     return f"{where}{type(exc).__name__}: {exc}"
 
 
-_CHUNK_OUTPUTS: Sequence[Output] = ()
-_CHUNK_ROOT = Path()
-
-
-def _render_chunk(indexes: Sequence[int]) -> list[tuple[str, str, list[str]]] | str:
-    """Render some outputs into the staging root; an error comes back as its message."""
+def _render_chunk(outputs: Sequence[Output], root: Path,
+                  indexes: Sequence[int]) -> list[tuple[str, str, list[str]]] | str:
+    """Render some outputs into root; an error comes back as its message."""
     done = []
     dirs: set[Path] = set()
     for i in indexes:
-        out = _CHUNK_OUTPUTS[i]
+        out = outputs[i]
         try:
             files = out.render()
         except MastheadError as exc:
             return str(exc)
         except Exception as exc:
             return f"rendering /{out.name} failed: {_describe(exc)}"
-        write_files(_CHUNK_ROOT, files, dirs)
+        write_files(root, files, dirs)
         done.append((out.name, out.key, sorted(files)))
     return done
 
 
-def _write_all(outputs: Sequence[Output], root: Path,
-               progress=None) -> dict[str, tuple[str, list[str]]]:
-    """Render outputs into root; return {name: (key, files)}."""
-    global _CHUNK_OUTPUTS, _CHUNK_ROOT
-    _CHUNK_OUTPUTS, _CHUNK_ROOT = outputs, root
+def _write_all(outputs: Sequence[Output], root: Path, progress=None,
+               index: search_index.Rebuild | None = None,
+               ) -> tuple[dict[str, tuple[str, list[str]]], list]:
+    """Render outputs into root, and the search index's parts beside them, in one pool
+    of workers; return ({name: (key, files)}, the index parts built)."""
     made: dict[str, tuple[str, list[str]]] = {}
-    chunks = parallel.chunked(range(len(outputs)), 200)
-    processes = None if len(outputs) >= PARALLEL_FROM else 1
-    try:
-        for result in parallel.map_chunks(_render_chunk, chunks, processes=processes):
-            if isinstance(result, str):
-                raise BuildError(result)
-            for name, key, files in result:
-                made[name] = (key, files)
-            if progress:
-                progress(len(result))
-    finally:
-        _CHUNK_OUTPUTS = ()
-    return made
+    built: list = []
+    # The index's parts are the longest tasks: they go first, so that no worker is
+    # left finishing one while the other has nothing to do.
+    jobs = [("index", bound) for bound in (index.bounds if index else ())]
+    jobs += [("pages", chunk) for chunk in parallel.chunked(range(len(outputs)), 200)]
+
+    def run(job: tuple[str, object]) -> tuple[str, object]:
+        kind, payload = job
+        if kind == "index":
+            assert index is not None
+            return kind, index.part(payload)  # type: ignore[arg-type]
+        return kind, _render_chunk(outputs, root, payload)  # type: ignore[arg-type]
+
+    parallel_ = len(outputs) >= PARALLEL_FROM or (index is not None and len(index.bounds) > 1)
+    for kind, result in parallel.map_chunks(run, jobs, processes=None if parallel_ else 1):
+        if kind == "index":
+            built.append(result)
+            continue
+        if isinstance(result, str):
+            raise BuildError(result)
+        for name, key, files in result:
+            made[name] = (key, files)
+        if progress:
+            progress(len(result))
+    return made, built
 
 
 def _search_docs(snap: snapshot.Snapshot) -> list[search_index.Doc]:
@@ -191,11 +200,11 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
 
 def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
           clock, stamp: dict) -> BuildReport:
-    made = _write_all(outputs, staging, progress)
-    clock("pages")
-    index = search_index.update(_search_docs(snap), None, _load_terms, staging, full=True)
+    rebuild = search_index.Rebuild.plan(_search_docs(snap), _load_terms, staging)
+    made, built = _write_all(outputs, staging, progress, index=rebuild)
+    index = rebuild.finish(built)
     made[SEARCH] = ("", index.owned)
-    clock("search index")
+    clock("pages and search index")
     build_id = new_build_id()
     (staging / MARKER).write_text(build_id + "\n", encoding="utf-8")
     old = site.state_dir / f"old-public-{os.getpid()}"
@@ -211,7 +220,7 @@ def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
 def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
                  staging: Path, progress, clock, stamp: dict) -> BuildReport:
     changed = [o for o in outputs if state.outputs.get(o.name, ("",))[0] != o.key]
-    made = _write_all(changed, staging, progress)
+    made, _ = _write_all(changed, staging, progress)
     clock("pages")
     written = {f for _, files in made.values() for f in files}
     search_state = state.search

@@ -211,30 +211,54 @@ def update(docs: Sequence[Doc], previous: dict | None,
 
 
 def _rebuild(docs: Sequence[Doc], load_terms, out: Path) -> Update:
-    """A new base: segments of at most SEGMENT_MAX_DOCS documents, one per core at a
-    time, each written by the worker that built it (memory stays bounded)."""
     from masthead.build import parallel
 
-    parts = max(1, min(parallel.workers(), len(docs) // SEGMENT_MIN_DOCS))
-    parts = max(parts, -(-len(docs) // SEGMENT_MAX_DOCS))
-    size = -(-len(docs) // parts) if docs else 1
-    bounds = [(start, min(start + size, len(docs))) for start in range(0, len(docs), size)]
+    rebuild = Rebuild.plan(docs, load_terms, out)
+    return rebuild.finish(parallel.map_chunks(rebuild.part, rebuild.bounds))
 
-    def build_part(bound: tuple[int, int]) -> tuple[int, str, list[str]]:
-        part = docs[bound[0] : bound[1]]
-        name, files = _segment(part, bound[0], load_terms(d.post_id for d in part), out)
+
+@dataclass
+class Rebuild:
+    """A new base, in parts: segments of at most SEGMENT_MAX_DOCS documents, each
+    written by the worker that built it (memory stays bounded). A full build runs the
+    parts in the same worker pool as its pages (see :mod:`masthead.build.pipeline`), so
+    neither waits for the other's last task."""
+
+    docs: Sequence[Doc]
+    load_terms: Callable[[Iterable[int]], dict[int, str]]
+    out: Path
+    bounds: list[tuple[int, int]]
+
+    @classmethod
+    def plan(cls, docs: Sequence[Doc], load_terms: Callable[[Iterable[int]], dict[int, str]],
+             out: Path) -> Rebuild:
+        from masthead.build import parallel
+
+        parts = max(1, min(parallel.workers(), len(docs) // SEGMENT_MIN_DOCS))
+        parts = max(parts, -(-len(docs) // SEGMENT_MAX_DOCS))
+        size = -(-len(docs) // parts) if docs else 1
+        bounds = [(start, min(start + size, len(docs))) for start in range(0, len(docs), size)]
+        return cls(docs, load_terms, out, bounds)
+
+    def part(self, bound: tuple[int, int]) -> tuple[int, str, list[str]]:
+        """Build and write one segment (in a worker): (first doc, name, files)."""
+        part = self.docs[bound[0] : bound[1]]
+        name, files = _segment(part, bound[0], self.load_terms(d.post_id for d in part),
+                               self.out)
         return bound[0], name, [f"search/{name}/{rel}" for rel in files]
 
-    built = sorted(parallel.map_chunks(build_part, bounds))
-    segments, base_files = [], []
-    for (first, name, written), (start, end) in zip(built, bounds, strict=True):
-        base_files += written
-        segments.append({"name": name, "first": first, "count": end - start})
-    meta = write_files(out, {"search/meta.json": _meta(segments, [], len(docs))})
-    state = {"version": VERSION, "base": segments, "base_files": sorted(base_files),
-             "base_docs": [[d.post_id, d.signature] for d in docs],
-             "delta": None, "delta_docs": [], "deleted": []}
-    return Update(sorted(base_files) + meta, sorted(base_files) + meta, state)
+    def finish(self, built: Iterable[tuple[int, str, list[str]]]) -> Update:
+        """Write meta.json over the segments the parts built, in any order."""
+        segments, base_files = [], []
+        for (first, name, written), (start, end) in zip(sorted(built), self.bounds,
+                                                         strict=True):
+            base_files += written
+            segments.append({"name": name, "first": first, "count": end - start})
+        meta = write_files(self.out, {"search/meta.json": _meta(segments, [], len(self.docs))})
+        state = {"version": VERSION, "base": segments, "base_files": sorted(base_files),
+                 "base_docs": [[d.post_id, d.signature] for d in self.docs],
+                 "delta": None, "delta_docs": [], "deleted": []}
+        return Update(sorted(base_files) + meta, sorted(base_files) + meta, state)
 
 
 def _meta(segments: list[dict], deleted: list[int], live: int) -> bytes:
