@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -88,25 +89,51 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
         return [], inputs
     # Large renders: one process per core, each with its own Pandoc, in as few chunks
     # as memory allows (each chunk formats its citations in one or a few Pandoc runs);
-    # each worker stores what it rendered, so writing overlaps with rendering.
+    # each worker stores what it rendered, so writing overlaps with rendering. The
+    # citations every chunk would format alike are formatted once, by a Pandoc run this
+    # process starts while the workers render Markdown.
     many = len(stale) >= PARALLEL_FROM
-    task_ctx = replace(ctx, workers=1) if many else ctx
-    if many:
-        n = parallel.workers()
-        chunks = n * -(-len(stale) // (n * CHUNK))
-        size = -(-len(stale) // chunks)
-    else:
-        size = len(stale)
-    results = parallel.map_chunks(lambda part: _render_chunk(part, task_ctx),
-                                  parallel.chunked(stale, size), processes=None if many else 1)
-    for done in results:
-        if isinstance(done, str):
-            from masthead.errors import MastheadError
+    with tempfile.TemporaryDirectory(prefix="masthead-shared-") as tmp:
+        shared = citeproc.SharedShortcut(Path(tmp)) \
+            if many and citeproc.shortcut_applies(ctx.style) else None
+        task_ctx = replace(ctx, workers=1, shared=shared) if many else ctx
+        if many:
+            n = parallel.workers()
+            chunks = n * -(-len(stale) // (n * CHUNK))
+            size = -(-len(stale) // chunks)
+        else:
+            size = len(stale)
 
-            raise MastheadError(done)
-        if progress:
-            progress(done)
+        def start_shared() -> None:
+            if shared is not None:
+                shared.start(_markdown_of(pid for pid, _ in stale), ctx.sources, ctx.style,
+                             ctx.language)
+
+        try:
+            for done in parallel.map_chunks(lambda part: _render_chunk(part, task_ctx),
+                                            parallel.chunked(stale, size),
+                                            processes=None if many else 1,
+                                            meanwhile=start_shared):
+                if isinstance(done, str):
+                    from masthead.errors import MastheadError
+
+                    raise MastheadError(done)
+                if progress:
+                    progress(done)
+        finally:
+            if shared is not None:
+                shared.close()
     return [pid for pid, _ in stale], inputs
+
+
+def _markdown_of(ids: Iterable[int]) -> Iterator[str]:
+    """The bodies of these posts, a window at a time."""
+    from masthead.content.models import Post
+
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        yield from Post.objects.filter(id__in=ids[start : start + 500]).values_list(
+            "body", flat=True)
 
 
 def _render_chunk(part, ctx: RenderContext) -> int | str:

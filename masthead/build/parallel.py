@@ -26,11 +26,16 @@ def _run(chunk: Any) -> Any:
 
 
 def map_chunks(task: Callable[[Any], Any], chunks: Sequence[Any], *,
-               processes: int | None = None) -> Iterator[Any]:
-    """Yield task(chunk) for each chunk, in any order, using forked workers."""
+               processes: int | None = None,
+               meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
+    """Yield task(chunk) for each chunk, in any order, using forked workers.
+
+    ``meanwhile`` runs in this process once the workers have their first chunks."""
     global _TASK
     processes = min(processes or workers(), len(chunks))
     if processes <= 1:
+        if meanwhile:
+            meanwhile()
         for chunk in chunks:
             yield task(chunk)
         return
@@ -44,7 +49,10 @@ def map_chunks(task: Callable[[Any], Any], chunks: Sequence[Any], *,
     ctx = multiprocessing.get_context("fork")
     try:
         with ctx.Pool(processes) as pool:
-            yield from pool.imap_unordered(_run, chunks)
+            results = pool.imap_unordered(_run, chunks)
+            if meanwhile:
+                meanwhile()
+            yield from results
     finally:
         _TASK = None
 

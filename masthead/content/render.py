@@ -45,6 +45,7 @@ class RenderContext:
     language: str = "en"
     workers: int = 1
     cache: CitationCache | None = None  # formatted citations from earlier builds
+    shared: citeproc.SharedShortcut | None = None  # the build's clean citations, formatted once
 
 
 def source_fingerprints(ctx: RenderContext) -> dict[str, str]:
@@ -199,14 +200,14 @@ def _format(docs: list[list[Cluster]], ctx: RenderContext) -> list[citeproc.Form
     """Citations from the cache where it has them; Pandoc formats (and caches) the rest."""
     if ctx.cache is None:
         return citeproc.format_citations(docs, ctx.sources, ctx.style, language=ctx.language,
-                                         workers=ctx.workers)
+                                         workers=ctx.workers, shared=ctx.shared)
     digests = {k: source_digest(ctx.sources[k])
                for d in docs for c in d for k in c.keys if k in ctx.sources}
     keys = [doc_key(d, digests, ctx.style, ctx.language) if d else "" for d in docs]
     known = ctx.cache.get_many(k for k in keys if k)
     todo = [[] if k in known else d for d, k in zip(docs, keys, strict=True)]
     formatted = citeproc.format_citations(todo, ctx.sources, ctx.style, language=ctx.language,
-                                          workers=ctx.workers)
+                                          workers=ctx.workers, shared=ctx.shared)
     ctx.cache.put_many({k: f for k, f, d in zip(keys, formatted, todo, strict=True)
                         if d and f is not None})
     return [known.get(k) if k in known else f for k, f in zip(keys, formatted, strict=True)]

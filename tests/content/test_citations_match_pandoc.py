@@ -68,11 +68,12 @@ def cites_and_entries(html: str) -> tuple[list[str], dict[str, str]]:
     return cites, entries
 
 
-def check_against_pandoc(posts: list[str], sources: dict, style_name: str, tmp_path: Path):
+def check_against_pandoc(posts: list[str], sources: dict, style_name: str, tmp_path: Path,
+                         shared: citeproc.SharedShortcut | None = None):
     style = citeproc.resolve_style(style_name)
     bib = tmp_path / "bib.json"
     bib.write_text(json.dumps([dict(v, id=k) for k, v in sources.items()]))
-    ctx = RenderContext(sources=sources, style=style)
+    ctx = RenderContext(sources=sources, style=style, shared=shared)
     ours = render_bodies([BodySource(f"post {i}", p) for i, p in enumerate(posts)], ctx)
     compared = 0
     for text, html in zip(posts, ours, strict=True):
@@ -126,6 +127,53 @@ def test_benchmark_corpus_posts_match_pandoc(tmp_path):
     assert shortcut is not None and len(shortcut.eligible) > 40
     # The others cite some colliding sources: only those clusters went to batches.
     assert shortcut.partial
+
+
+def test_a_build_formats_clean_citations_once_and_still_matches_pandoc(tmp_path, monkeypatch):
+    """A large build formats the clean sources' citations once for all its workers
+    (SharedShortcut, started from every post's Markdown). The posts must come out as
+    Pandoc makes them whether that run covers them, covers only some of them, or fails;
+    only in the first case is nothing formatted twice."""
+    subprocess.run(["python3", str(SHARED / "bench" / "make_corpus.py"), str(tmp_path / "c"),
+                    "--posts", "80", "--words", "400"], check=True, capture_output=True)
+    sources = read_bibtex(tmp_path / "c" / "bibliography.bib")
+    style = citeproc.resolve_style("chicago-author-date")
+    everything = [split(p.read_text(), p)[1]
+                  for p in sorted((tmp_path / "c" / "posts").glob("*.md"))]
+    posts = random.Random(5).sample(everything, 40)
+    retries = []
+    real = citeproc.format_citations
+
+    def counting(docs, *args, **kwargs):
+        if kwargs.get("shortcut") is False:
+            retries.append(sum(1 for d in docs if d))
+        return real(docs, *args, **kwargs)
+
+    monkeypatch.setattr(citeproc, "format_citations", counting)
+
+    def shared_from(texts: list[str], name: str) -> citeproc.SharedShortcut:
+        folder = tmp_path / name
+        folder.mkdir()
+        shared = citeproc.SharedShortcut(folder)
+        shared.start(texts, sources, style, "en")
+        return shared
+
+    covering = shared_from(everything, "all")  # a superset of what the posts cite
+    assert check_against_pandoc(posts, sources, style.name, tmp_path, covering) > 25
+    assert covering.result() is not None and retries == []
+    covering.close()
+
+    partial = shared_from(everything[:3], "some")  # lacks most of what the posts cite
+    assert check_against_pandoc(posts, sources, style.name, tmp_path, partial) > 25
+    assert retries and retries[-1] > 20
+    partial.close()
+
+    failed = citeproc.SharedShortcut(tmp_path / "failed")
+    (tmp_path / "failed").mkdir()
+    (tmp_path / "failed" / "failed").touch()  # what start() leaves when Pandoc fails
+    retries.clear()
+    assert check_against_pandoc(posts, sources, style.name, tmp_path, failed) > 25
+    assert retries and failed.result() is None
 
 
 def test_posts_mixing_clean_and_colliding_sources_match_pandoc(tmp_path):
