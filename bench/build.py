@@ -2,6 +2,7 @@
 """Build benchmark: Masthead's full and incremental builds, optionally against Hugo + Pagefind.
 
     .venv/bin/python bench/build.py [--posts 10000] [--vs-hugo] [--keep DIR]
+    .venv/bin/python bench/build.py --scaling 1000,10000,50000
 
 Generates the corpus with ../shared/bench/make_corpus.py (deterministic), imports it into
 a fresh SQLite site, and times the real CLI, each step in its own process:
@@ -9,7 +10,9 @@ a fresh SQLite site, and times the real CLI, each step in its own process:
   2. `masthead build`          with nothing changed
   3. edit one post's body, import that file, then `masthead build`
   4. add one new post, import it, then `masthead build`
-With --vs-hugo it also builds the same corpus with Hugo (Debian's, with the templates in
+With --scaling it only runs step 1 for each size, each on a corpus and site of its own, and
+prints the time a post at each size beside the target (within 25 % of each other), with
+the fixed and per-post cost of a straight-line fit. With --vs-hugo it also builds the same corpus with Hugo (Debian's, with the templates in
 ../shared/bench/hugo-site/) and indexes Hugo's output with Pagefind (PyPI pagefind-bin),
 installing either if missing, and prints the ratio the build-speed issue sets
 (Masthead / (Hugo + Pagefind) <= 0.5). Peak memory is the largest total proportional set
@@ -124,31 +127,78 @@ def hugo_and_pagefind(work: Path, posts: int) -> tuple[float, float, float, floa
     return t_hugo, m_hugo, t_pf, m_pf, pages
 
 
+def prepare(work: Path, posts: int) -> tuple[Path, Path]:
+    """A corpus of ``posts`` posts (made once per folder) imported into a fresh site."""
+    corpus, site = work / "corpus", work / "site"
+    if not (corpus / "posts").is_dir():
+        print(f"Generating {posts} posts...", flush=True)
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--posts",
+                        str(posts)], check=True)
+        shift_into_the_past(corpus / "posts")
+    shutil.rmtree(site, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "masthead", "init", str(site), "--url",
+                    "https://blog.example.org/"], check=True, stdout=subprocess.DEVNULL)
+    size = sum(p.stat().st_size for p in (corpus / "posts").glob("*.md"))
+    print(f"Corpus: {posts} posts, {size / 2**20:.0f} MiB of Markdown", flush=True)
+    t_import, _, _ = masthead("import", "markdown", str(corpus), site=site)
+    print(f"import markdown:        {t_import:7.2f} s", flush=True)
+    return corpus, site
+
+
+def scaling(sizes: list[int], keep: Path | None) -> None:
+    """Full builds at several sizes: is the cost a post the same at each?"""
+    rows = []
+    for n in sizes:
+        work = (keep / str(n)) if keep else Path(tempfile.mkdtemp(prefix="masthead-bench-"))
+        work.mkdir(parents=True, exist_ok=True)
+        try:
+            _, site = prepare(work, n)
+            t_full, peak, _ = masthead("build", "--full", site=site)
+        finally:
+            if not keep:
+                shutil.rmtree(work, ignore_errors=True)
+        print(f"full build, {n} posts: {t_full:7.2f} s, {1000 * t_full / n:.2f} ms a post, "
+              f"peak {peak:.0f} MiB", flush=True)
+        rows.append((n, t_full))
+    per_post = [t / n for n, t in rows]
+    spread = max(per_post) / min(per_post) - 1
+    print()
+    print("posts     full build   ms a post")
+    for (n, t), p in zip(rows, per_post, strict=True):
+        print(f"{n:>6}   {t:9.2f} s   {1000 * p:9.2f}")
+    print(f"Time a post varies by {100 * spread:.0f} % across sizes (target: within 25 %)")
+    if len(rows) >= 2:
+        # Least squares t = fixed + n * each: what does not grow with the site.
+        mean_n = sum(n for n, _ in rows) / len(rows)
+        mean_t = sum(t for _, t in rows) / len(rows)
+        each = (sum((n - mean_n) * (t - mean_t) for n, t in rows)
+                / sum((n - mean_n) ** 2 for n, _ in rows))
+        fixed = mean_t - each * mean_n
+        print(f"Straight-line fit: {fixed:.2f} s fixed + {1000 * each:.3f} ms a post")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--posts", type=int, default=10_000)
     ap.add_argument("--vs-hugo", action="store_true", help="also run Hugo + Pagefind")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument("--scaling", metavar="N,N,...",
+                    help="only full builds, at each of these sizes (e.g. 1000,10000,50000)")
     a = ap.parse_args()
     ensure("psutil", "psutil==7.2.2")
+    if a.scaling:
+        try:
+            sizes = [int(x) for x in a.scaling.split(",")]
+        except ValueError:
+            sys.exit(f"--scaling wants sizes separated by commas, not {a.scaling!r}")
+        scaling(sizes, a.keep)
+        return
 
     work = a.keep or Path(tempfile.mkdtemp(prefix="masthead-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    corpus, site = work / "corpus", work / "site"
     try:
-        if not (corpus / "posts").is_dir():
-            print(f"Generating {a.posts} posts...", flush=True)
-            subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--posts",
-                            str(a.posts)], check=True)
-            shift_into_the_past(corpus / "posts")
-        shutil.rmtree(site, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "masthead", "init", str(site), "--url",
-                        "https://blog.example.org/"], check=True, stdout=subprocess.DEVNULL)
-        size = sum(p.stat().st_size for p in (corpus / "posts").glob("*.md"))
-        print(f"Corpus: {a.posts} posts, {size / 2**20:.0f} MiB of Markdown", flush=True)
-        t_import, _, _ = masthead("import", "markdown", str(corpus), site=site)
-        print(f"import markdown:        {t_import:7.2f} s", flush=True)
+        corpus, site = prepare(work, a.posts)
 
         t_full, peak, out = masthead("build", "--full", "--timings", site=site)
         pages = sum(1 for _ in (site / "public").rglob("*.html"))
