@@ -25,6 +25,7 @@ post alone.
 
 from __future__ import annotations
 
+import contextlib
 import html as htmllib
 import json
 import os
@@ -618,7 +619,7 @@ class SharedShortcut:
             script = (f"{shlex.join(_pandoc_command(src))} > out.part 2> errors.txt"
                       " && mv out.part done || touch failed")
             self._proc = subprocess.Popen(["sh", "-c", script], cwd=self.folder,
-                                          stdin=subprocess.DEVNULL)
+                                          stdin=subprocess.DEVNULL, start_new_session=True)
         except Exception:
             self._failed.touch()
 
@@ -645,7 +646,10 @@ class SharedShortcut:
         """In the parent, once the workers are done: stop the run if it still goes."""
         if self._proc is not None:
             if self._proc.poll() is None:
-                self._proc.kill()
+                import signal
+
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self._proc.pid, signal.SIGKILL)  # the shell and its Pandoc
             self._proc.wait()
 
 
