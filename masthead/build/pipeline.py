@@ -108,6 +108,12 @@ def _write_all(outputs: Sequence[Output], root: Path, progress=None,
     return made, built
 
 
+def _template_cache(site: SiteDir) -> Path:
+    folder = site.state_dir / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _search_docs(snap: snapshot.Snapshot) -> list[search_index.Doc]:
     return [search_index.Doc(p.id, p.search_key, p.path, p.title,
                              p.published.date().isoformat() if p.published else "", p.excerpt)
@@ -167,7 +173,7 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     try:
         snap = snapshot.load()
         store = bodies.BodyStore(p.id for p in (*snap.posts, *snap.pages))
-        theme = Theme(site.templates, site.static)
+        theme = Theme(site.templates, site.static, cache=_template_cache(site))
         clock("snapshot")
         outputs = plan(snap, theme, store, site.media)
     finally:

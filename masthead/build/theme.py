@@ -53,7 +53,10 @@ def article_ld(post, site) -> dict:
 class Theme:
     """The Jinja2 environment plus a fingerprint of every file that can affect output."""
 
-    def __init__(self, site_templates: Path | None = None, site_static: Path | None = None):
+    def __init__(self, site_templates: Path | None = None, site_static: Path | None = None,
+                 cache: Path | None = None):
+        """``cache``: a folder to keep compiled templates in between builds (Jinja
+        recompiles a template whose source changed)."""
         self.template_dirs = [d for d in (site_templates, THEME_DIR / "templates") if d and d.is_dir()]
         self.static_dirs = [d for d in (THEME_DIR / "static", site_static) if d and d.is_dir()]
         self.env = jinja2.Environment(
@@ -62,6 +65,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache else None,
         )
         self.env.filters["human_date"] = human_date
         self.env.filters["month_name"] = month_name
