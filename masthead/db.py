@@ -37,10 +37,12 @@ STUDIO_APPS = [
 INSTALLED_APPS = [*CORE_APPS, *STUDIO_APPS]
 
 MIDDLEWARE = [
+    # First, so that it sees every cookie the others set (see studio/public_address.py).
+    "masthead.studio.public_address.secure_cookies",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "masthead.studio.public_address.SiteCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

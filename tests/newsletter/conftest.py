@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import imaplib
-import ipaddress
 import os
 import pwd
 import shutil
@@ -17,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, self_signed_certificate
 
 DOVECOT = "/usr/sbin/dovecot"
 
@@ -84,30 +82,6 @@ class ImapServer:
             return int(data[0])
 
 
-def _certificate(root: Path) -> None:
-    """A self-signed certificate for 127.0.0.1 (Python's ssl checks the IP address)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    (root / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (root / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
-
-
 @pytest.fixture
 def imap_server() -> Iterator[ImapServer]:
     import tempfile
@@ -121,7 +95,7 @@ def imap_server() -> Iterator[ImapServer]:
     root = Path(tempfile.mkdtemp(prefix="dovecot-"))
     try:
         (root / "home").mkdir()
-        _certificate(root)
+        self_signed_certificate(root)
         server = ImapServer(port=free_port(), user="bounces@example.org",
                             password="imap-secret", ca_file=root / "cert.pem")
         (root / "users").write_text(f"{server.user}:{{PLAIN}}{server.password}\n")

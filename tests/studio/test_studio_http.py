@@ -45,6 +45,8 @@ def test_the_studio_asks_for_a_login_and_sends_strict_headers(studio):
     session_cookie = next(c for c in login.headers.get_list("set-cookie")
                           if c.startswith("masthead_session="))
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    # A site at an http address (here, 127.0.0.1) keeps cookies usable over http.
+    assert "Secure" not in session_cookie
 
 
 def test_forms_without_a_csrf_token_are_refused(studio):
@@ -472,3 +474,85 @@ def test_a_failed_build_is_reported_in_the_studio(studio):
     else:
         raise AssertionError("no word of the failed build")
     assert "post.html" in page
+
+
+
+def test_behind_nginx_terminating_https_forms_work_and_cookies_are_secure(
+        tmp_path, database_url):
+    """The usual deployment (docs/studio.md): nginx speaks HTTPS to browsers and plain
+    HTTP to `masthead serve`. Forms sent from the site's https address must be taken,
+    cookies must only travel over HTTPS, and forms from elsewhere are still refused."""
+    import ssl
+    import subprocess
+
+    import httpx
+
+    from tests.conftest import free_port, self_signed_certificate, serving
+    from tests.studio.conftest import StudioSession, add_accounts
+
+    port = free_port()
+    public = f"https://127.0.0.1:{port}"
+    site = make_site(tmp_path, database_url, url=public + "/")
+    add_accounts(site)
+    run_masthead("build", site=site)
+    self_signed_certificate(tmp_path)
+    (tmp_path / "logs").mkdir()
+    conf = tmp_path / "nginx.conf"
+    with serving(site, worker=False) as backend:
+        conf.write_text(f"""daemon off; master_process off; pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/logs/error.log;
+events {{}}
+http {{
+  access_log off;
+  client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;
+  fastcgi_temp_path {tmp_path}/fcgi; uwsgi_temp_path {tmp_path}/uwsgi; scgi_temp_path {tmp_path}/scgi;
+  server {{
+    listen 127.0.0.1:{port} ssl;
+    ssl_certificate {tmp_path}/cert.pem; ssl_certificate_key {tmp_path}/key.pem;
+    location / {{
+      proxy_pass {backend};
+      proxy_set_header Host $host;
+    }}
+  }}
+}}
+""")
+        nginx = subprocess.Popen(["/usr/sbin/nginx", "-p", str(tmp_path), "-c", str(conf)],
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            def browser() -> StudioSession:
+                trust = ssl.create_default_context(cafile=tmp_path / "cert.pem")
+                return StudioSession(httpx.Client(base_url=public, verify=trust,
+                                                  follow_redirects=False, timeout=30))
+
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    browser().get("/studio/login/")
+                    break
+                except httpx.ConnectError:
+                    assert nginx.poll() is None, nginx.stderr.read()
+                    assert time.monotonic() < deadline
+                    time.sleep(0.1)
+            b = browser()
+            b.get("/studio/login/")
+            r = b.post("/studio/login/", {"email": email("owner"), "password": PASSWORD},
+                       headers={"Origin": public, "Referer": public + "/studio/login/"})
+            assert r.status_code == 302, r.text[:300]
+            cookies = r.headers.get_list("set-cookie")
+            assert cookies and all("; Secure" in c for c in cookies), cookies
+            assert b.get("/studio/").status_code == 200  # logged in, through the proxy
+            elsewhere = browser()
+            elsewhere.get("/studio/login/")
+            r = elsewhere.post("/studio/login/",
+                               {"email": email("owner"), "password": PASSWORD},
+                               headers={"Origin": "https://elsewhere.example.test"})
+            assert r.status_code == 403
+            # Straight to the server (an SSH tunnel, say): plain http still works.
+            direct = StudioSession(httpx.Client(base_url=backend, follow_redirects=False))
+            r = direct.login(email("owner"), PASSWORD)
+            assert r.status_code == 302
+            assert all("Secure" not in c for c in r.headers.get_list("set-cookie"))
+            assert direct.get("/studio/").status_code == 200
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=10)
