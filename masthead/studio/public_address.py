@@ -50,15 +50,14 @@ class SiteCsrfMiddleware(CsrfViewMiddleware):
 def secure_cookies(get_response: Callable[[HttpRequest], HttpResponse],
                    ) -> Callable[[HttpRequest], HttpResponse]:
     """Mark every cookie ``Secure`` when the site's address is https and the request
-    came by that address (its Host names the site), as through the proxy. Reached
+    came by that address (its Host is the site's, port included), as through the proxy. Reached
     directly (http://127.0.0.1:8000, say, over an SSH tunnel) the studio still works."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         if response.cookies:
             public = urlsplit(public_origin())
-            host = urlsplit("//" + request.get_host()).hostname
-            if public.scheme == "https" and host == public.hostname:
+            if public.scheme == "https" and request.get_host().lower() == public.netloc:
                 for morsel in response.cookies.values():
                     morsel["secure"] = True
         return response

@@ -511,7 +511,7 @@ http {{
     ssl_certificate {tmp_path}/cert.pem; ssl_certificate_key {tmp_path}/key.pem;
     location / {{
       proxy_pass {backend};
-      proxy_set_header Host $host;
+      proxy_set_header Host $http_host;  # $host, but with the port: not 443 here
     }}
   }}
 }}
