@@ -435,6 +435,12 @@ def test_without_a_mail_server_the_owner_sets_passwords(studio):
     missing = run_masthead("user", "password", "ghost@example.org", site=studio.site,
                            input=new + "\n", check=False)
     assert missing.code == 1 and "has no account" in missing.stderr
+    # Nor can a subscriber be added: the confirmation could not be sent. Said so.
+    owner = studio.session("owner")
+    page = owner.get("/studio/newsletter/")
+    assert "No mail server is set up" in page.text and 'value="add"' not in page.text
+    r = owner.post("/studio/newsletter/", {"action": "add", "email": "reader@example.org"})
+    assert r.status_code == 400 and "[smtp] section" in r.text
 
 
 def test_a_new_slug_keeps_the_old_address_alive(studio):

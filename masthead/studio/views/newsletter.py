@@ -37,16 +37,22 @@ def newsletter_view(request: HttpRequest) -> HttpResponse:
     error, email, name, status = "", "", "", 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "add" and configured:
+        if action == "add":
             email, name = request.POST.get("email", ""), request.POST.get("name", "")
-            try:
-                # Double opt-in here too: an address typed in the studio gets a
-                # confirmation, never a newsletter it did not ask for.
-                actions.subscribe(email, name=name, source="studio")
-            except ContentError as exc:
-                error, status = exc.reason, 400
+            if not configured:
+                # The form is not shown then, but a stale page may still send it.
+                error = ("No mail server is set up, so the confirmation cannot be sent: "
+                         "add an [smtp] section to masthead.toml (docs/newsletter.md).")
+                status = 400
             else:
-                return HttpResponseRedirect(reverse("newsletter") + "?done=added")
+                try:
+                    # Double opt-in here too: an address typed in the studio gets a
+                    # confirmation, never a newsletter it did not ask for.
+                    actions.subscribe(email, name=name, source="studio")
+                except ContentError as exc:
+                    error, status = exc.reason, 400
+                else:
+                    return HttpResponseRedirect(reverse("newsletter") + "?done=added")
         elif action == "unsubscribe":
             try:
                 subscriber_id = int(request.POST.get("subscriber", ""))
