@@ -27,6 +27,10 @@ database_url = "sqlite:///masthead.db"
 [server]
 host = "127.0.0.1"
 port = 8000
+# Behind nginx or Caddy: how many proxies stand in front of `masthead serve`. Each adds
+# the address it was reached from to X-Forwarded-For; readers' and writers' addresses
+# (for sign-up and login limits) are then read from there.
+# proxies = 1
 
 # The mail server for password resets (and, later, newsletters). The password is read
 # from the environment variable MASTHEAD_SMTP_PASSWORD.
@@ -100,6 +104,7 @@ class Config:
     database: DatabaseConfig
     server_host: str = "127.0.0.1"
     server_port: int = 8000
+    server_proxies: int = 0  # proxies in front of the server that add X-Forwarded-For
     smtp: SmtpConfig | None = None
     dkim: DkimConfig | None = None
     newsletter: NewsletterConfig = NewsletterConfig()
@@ -214,11 +219,16 @@ def load_config(root: Path) -> Config:
     port = server.get("port", 8000)
     if not isinstance(port, int) or not 0 < port < 65536:
         raise SiteError(f"{path}: server.port must be a number between 1 and 65535")
+    proxies = server.get("proxies", 0)
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or not 0 <= proxies <= 5:
+        raise SiteError(f"{path}: server.proxies must be how many proxies stand in front of "
+                        "the server, from 0 (none) to 5")
     return Config(
         root=root,
         database=parse_database_url(url, root),
         server_host=str(server.get("host", "127.0.0.1")),
         server_port=port,
+        server_proxies=proxies,
         smtp=parse_smtp(data.get("smtp"), path),
         dkim=parse_dkim(data.get("dkim"), path, root),
         newsletter=parse_newsletter(data.get("newsletter"), path),

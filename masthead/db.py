@@ -37,12 +37,14 @@ STUDIO_APPS = [
 INSTALLED_APPS = [*CORE_APPS, *STUDIO_APPS]
 
 MIDDLEWARE = [
-    # First, so that it sees every cookie the others set (see studio/public_address.py).
-    "masthead.studio.public_address.secure_cookies",
+    # The client's address behind proxies, before anything counts attempts by it.
+    "masthead.web.forwarded.forwarded_client",
+    # Outermost but for that, so that it sees every cookie the others set.
+    "masthead.web.public_address.secure_cookies",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "masthead.studio.public_address.SiteCsrfMiddleware",
+    "masthead.web.public_address.SiteCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

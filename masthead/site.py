@@ -48,6 +48,7 @@ def open_site(root: Path, *, migrate: bool = True, studio: bool = True) -> SiteD
     config = load_config(root)
     db.setup(config.database, migrate=migrate, state_dir=root / ".masthead", smtp=config.smtp,
              studio=studio, extra={"MASTHEAD_DKIM": config.dkim,
+                                   "MASTHEAD_PROXIES": config.server_proxies,
                                    "MASTHEAD_NEWSLETTER": config.newsletter})
     return SiteDir(root=root, config=config)
 

@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -291,3 +292,47 @@ def self_signed_certificate(root: Path) -> None:
     (root / "key.pem").write_bytes(key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))
+
+
+@contextlib.contextmanager
+def https_proxy(folder: Path, port: int, backend: str) -> Iterator[ssl.SSLContext]:
+    """Debian's nginx on https://127.0.0.1:port in front of backend, configured as
+    docs/studio.md says; yields the TLS context a client trusts it with."""
+    self_signed_certificate(folder)
+    (folder / "logs").mkdir(exist_ok=True)
+    conf = folder / "nginx.conf"
+    conf.write_text(f"""daemon off; master_process off; pid {folder}/nginx.pid;
+error_log {folder}/logs/error.log;
+events {{}}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
+  server {{
+    listen 127.0.0.1:{port} ssl;
+    ssl_certificate {folder}/cert.pem; ssl_certificate_key {folder}/key.pem;
+    location / {{
+      proxy_pass {backend};
+      proxy_set_header Host $http_host;  # $host, but with the port: not 443 here
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }}
+  }}
+}}
+""")
+    trust = ssl.create_default_context(cafile=folder / "cert.pem")
+    nginx = subprocess.Popen(["/usr/sbin/nginx", "-p", str(folder), "-c", str(conf)],
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if nginx.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start: {nginx.stderr.read()}") from None
+                time.sleep(0.1)
+        yield trust
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)

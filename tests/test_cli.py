@@ -99,6 +99,11 @@ def test_a_wrong_mail_setting_is_named_in_the_error(tmp_path):
         result = run_masthead("build", site=site, check=False)
         assert result.code == 1 and expected in result.stderr, result.stderr
         assert "masthead.toml" in result.stderr
+    # And the server's: how many proxies stand in front of it.
+    (site / "masthead.toml").write_text(config.replace("port = 8000\n",
+                                                       'port = 8000\nproxies = "nginx"\n'))
+    result = run_masthead("build", site=site, check=False)
+    assert result.code == 1 and "server.proxies must be how many proxies" in result.stderr
 
 
 def test_every_model_change_has_its_migration(tmp_path):

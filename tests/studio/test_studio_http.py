@@ -488,12 +488,9 @@ def test_behind_nginx_terminating_https_forms_work_and_cookies_are_secure(
     """The usual deployment (docs/studio.md): nginx speaks HTTPS to browsers and plain
     HTTP to `masthead serve`. Forms sent from the site's https address must be taken,
     cookies must only travel over HTTPS, and forms from elsewhere are still refused."""
-    import ssl
-    import subprocess
-
     import httpx
 
-    from tests.conftest import free_port, self_signed_certificate, serving
+    from tests.conftest import free_port, https_proxy, serving
     from tests.studio.conftest import StudioSession, add_accounts
 
     port = free_port()
@@ -501,64 +498,72 @@ def test_behind_nginx_terminating_https_forms_work_and_cookies_are_secure(
     site = make_site(tmp_path, database_url, url=public + "/")
     add_accounts(site)
     run_masthead("build", site=site)
-    self_signed_certificate(tmp_path)
-    (tmp_path / "logs").mkdir()
-    conf = tmp_path / "nginx.conf"
-    with serving(site, worker=False) as backend:
-        conf.write_text(f"""daemon off; master_process off; pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/logs/error.log;
-events {{}}
-http {{
-  access_log off;
-  client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;
-  fastcgi_temp_path {tmp_path}/fcgi; uwsgi_temp_path {tmp_path}/uwsgi; scgi_temp_path {tmp_path}/scgi;
-  server {{
-    listen 127.0.0.1:{port} ssl;
-    ssl_certificate {tmp_path}/cert.pem; ssl_certificate_key {tmp_path}/key.pem;
-    location / {{
-      proxy_pass {backend};
-      proxy_set_header Host $http_host;  # $host, but with the port: not 443 here
-    }}
-  }}
-}}
-""")
-        nginx = subprocess.Popen(["/usr/sbin/nginx", "-p", str(tmp_path), "-c", str(conf)],
-                                 stderr=subprocess.PIPE, text=True)
-        try:
-            def browser() -> StudioSession:
-                trust = ssl.create_default_context(cafile=tmp_path / "cert.pem")
-                return StudioSession(httpx.Client(base_url=public, verify=trust,
-                                                  follow_redirects=False, timeout=30))
+    with serving(site, worker=False) as backend, \
+            https_proxy(tmp_path, port, backend) as trust:
+        def browser() -> StudioSession:
+            return StudioSession(httpx.Client(base_url=public, verify=trust,
+                                              follow_redirects=False, timeout=30))
 
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    browser().get("/studio/login/")
-                    break
-                except httpx.ConnectError:
-                    assert nginx.poll() is None, nginx.stderr.read()
-                    assert time.monotonic() < deadline
-                    time.sleep(0.1)
-            b = browser()
-            b.get("/studio/login/")
-            r = b.post("/studio/login/", {"email": email("owner"), "password": PASSWORD},
-                       headers={"Origin": public, "Referer": public + "/studio/login/"})
-            assert r.status_code == 302, r.text[:300]
-            cookies = r.headers.get_list("set-cookie")
-            assert cookies and all("; Secure" in c for c in cookies), cookies
-            assert b.get("/studio/").status_code == 200  # logged in, through the proxy
-            elsewhere = browser()
-            elsewhere.get("/studio/login/")
-            r = elsewhere.post("/studio/login/",
-                               {"email": email("owner"), "password": PASSWORD},
-                               headers={"Origin": "https://elsewhere.example.test"})
-            assert r.status_code == 403
-            # Straight to the server (an SSH tunnel, say): plain http still works.
-            direct = StudioSession(httpx.Client(base_url=backend, follow_redirects=False))
-            r = direct.login(email("owner"), PASSWORD)
-            assert r.status_code == 302
-            assert all("Secure" not in c for c in r.headers.get_list("set-cookie"))
-            assert direct.get("/studio/").status_code == 200
-        finally:
-            nginx.terminate()
-            nginx.wait(timeout=10)
+        b = browser()
+        b.get("/studio/login/")
+        r = b.post("/studio/login/", {"email": email("owner"), "password": PASSWORD},
+                   headers={"Origin": public, "Referer": public + "/studio/login/"})
+        assert r.status_code == 302, r.text[:300]
+        cookies = r.headers.get_list("set-cookie")
+        assert cookies and all("; Secure" in c for c in cookies), cookies
+        assert b.get("/studio/").status_code == 200  # logged in, through the proxy
+        elsewhere = browser()
+        elsewhere.get("/studio/login/")
+        r = elsewhere.post("/studio/login/", {"email": email("owner"), "password": PASSWORD},
+                           headers={"Origin": "https://elsewhere.example.test"})
+        assert r.status_code == 403
+        # Straight to the server (an SSH tunnel, say): plain http still works.
+        direct = StudioSession(httpx.Client(base_url=backend, follow_redirects=False))
+        r = direct.login(email("owner"), PASSWORD)
+        assert r.status_code == 302
+        assert all("Secure" not in c for c in r.headers.get_list("set-cookie"))
+        assert direct.get("/studio/").status_code == 200
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_behind_a_proxy_limits_hold_back_one_client_not_everyone(tmp_path, database_url,
+                                                                 mail_sink):
+    """With `[server] proxies = 1` the client's address comes from the proxy's
+    X-Forwarded-For: a login locked for one client and one client's ten sign-ups an
+    hour leave other clients alone, and what a client writes there itself is ignored.
+    (The clients here differ by their loopback source address, 127.0.0.2, .3...)"""
+    import httpx
+
+    from tests.conftest import configure_smtp, free_port, https_proxy, serving
+    from tests.studio.conftest import StudioSession, add_accounts
+
+    port = free_port()
+    public = f"https://127.0.0.1:{port}"
+    site = make_site(tmp_path, database_url, url=public + "/")
+    toml = site / "masthead.toml"
+    toml.write_text(toml.read_text().replace("port = 8000\n", "port = 8000\nproxies = 1\n"))
+    configure_smtp(site, mail_sink)
+    add_accounts(site)
+    run_masthead("build", site=site)
+    with serving(site, worker=False) as backend, \
+            https_proxy(tmp_path, port, backend) as trust:
+        def client(source: str, **headers) -> httpx.Client:
+            return httpx.Client(base_url=public, follow_redirects=False, timeout=30,
+                                headers=headers, transport=httpx.HTTPTransport(
+                                    local_address=source, verify=trust))
+
+        locked = StudioSession(client("127.0.0.2"))
+        codes = [locked.login(email("editor"), f"wrong {i}").status_code for i in range(5)]
+        assert codes[-1] == 429 and locked.login(email("editor"), PASSWORD).status_code == 429
+        forged = StudioSession(client("127.0.0.2", **{"X-Forwarded-For": "198.51.100.7"}))
+        assert forged.login(email("editor"), PASSWORD).status_code == 429
+        assert StudioSession(client("127.0.0.3")).login(email("editor"),
+                                                        PASSWORD).status_code == 302
+
+        busy = client("127.0.0.4")
+        codes = [busy.post("/newsletter/subscribe/", data={"email": f"n{i}@example.org"})
+                 .status_code for i in range(11)]
+        assert codes == [200] * 10 + [429]
+        other = client("127.0.0.5").post("/newsletter/subscribe/",
+                                         data={"email": "other@example.org"})
+        assert other.status_code == 200
