@@ -164,6 +164,21 @@ def demo_site(tmp_path_factory) -> Path:
 # ----------------------------------------------------------------------------- server
 
 
+def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float) -> None:
+    """Until something listens on 127.0.0.1:port; fail with proc's output if it exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout or proc.stderr
+                raise RuntimeError(f"{what} did not start: {out.read() if out else ''}"
+                                   ) from None
+            time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def serving(site: Path, *, worker: bool = True) -> Iterator[str]:
     """`masthead serve` on a free port (with its background worker, unless told not);
@@ -174,16 +189,7 @@ def serving(site: Path, *, worker: bool = True) -> Iterator[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"masthead serve did not start: {proc.stdout.read()}") from None
-                time.sleep(0.1)
+        wait_for_port(port, proc, "masthead serve", 30)
         yield url
     finally:
         proc.terminate()
@@ -295,10 +301,9 @@ def self_signed_certificate(root: Path) -> None:
 
 
 @contextlib.contextmanager
-def https_proxy(folder: Path, port: int, backend: str) -> Iterator[ssl.SSLContext]:
-    """Debian's nginx on https://127.0.0.1:port in front of backend, configured as
-    docs/studio.md says; yields the TLS context a client trusts it with."""
-    self_signed_certificate(folder)
+def nginx(folder: Path, port: int, http: str) -> Iterator[None]:
+    """Debian's nginx in the foreground, all its files in folder; ``http`` is what goes
+    in its http block besides the temporary paths."""
     (folder / "logs").mkdir(exist_ok=True)
     conf = folder / "nginx.conf"
     conf.write_text(f"""daemon off; master_process off; pid {folder}/nginx.pid;
@@ -308,7 +313,25 @@ http {{
   access_log off;
   client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;
   fastcgi_temp_path {folder}/fcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
-  server {{
+{http}
+}}
+""")
+    proc = subprocess.Popen(["/usr/sbin/nginx", "-p", str(folder), "-c", str(conf)],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_port(port, proc, "nginx", 10)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def https_proxy(folder: Path, port: int, backend: str) -> Iterator[ssl.SSLContext]:
+    """nginx on https://127.0.0.1:port in front of backend, configured as docs/studio.md
+    says; yields the TLS context a client trusts it with."""
+    self_signed_certificate(folder)
+    with nginx(folder, port, f"""  server {{
     listen 127.0.0.1:{port} ssl;
     ssl_certificate {folder}/cert.pem; ssl_certificate_key {folder}/key.pem;
     location / {{
@@ -316,23 +339,5 @@ http {{
       proxy_set_header Host $http_host;  # $host, but with the port: not 443 here
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     }}
-  }}
-}}
-""")
-    trust = ssl.create_default_context(cafile=folder / "cert.pem")
-    nginx = subprocess.Popen(["/usr/sbin/nginx", "-p", str(folder), "-c", str(conf)],
-                             stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if nginx.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nginx did not start: {nginx.stderr.read()}") from None
-                time.sleep(0.1)
-        yield trust
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
+  }}"""):
+        yield ssl.create_default_context(cafile=folder / "cert.pem")

@@ -283,50 +283,22 @@ def test_bad_exports_are_refused_with_the_file_and_line_and_nothing_is_stored(si
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_nginx_serves_the_old_addresses_as_301s_from_the_map(site, tmp_path):
     """The snippet in docs/importing.md, run by Debian's nginx."""
-    import subprocess
-    import time
-
-    from tests.conftest import free_port
+    from tests.conftest import free_port, nginx
 
     run_masthead("import", "blogger", IMPORTS / "blogger-classic-comments.xml", site=site)
     run_masthead("build", site=site)
     public = site / "public"
     port = free_port()
-    (tmp_path / "logs").mkdir()
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(f"""daemon off; master_process off; pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/logs/error.log;
-events {{}}
-http {{
-  access_log off;
-  client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;
-  fastcgi_temp_path {tmp_path}/fcgi; uwsgi_temp_path {tmp_path}/uwsgi; scgi_temp_path {tmp_path}/scgi;
-  map $uri $masthead_redirect {{ default ""; include {public}/_redirects.map; }}
+    with nginx(tmp_path, port, f"""  map $uri $masthead_redirect {{ default ""; include {public}/_redirects.map; }}
   server {{
     listen 127.0.0.1:{port};
     root {public};
     if ($masthead_redirect) {{ return 301 $masthead_redirect; }}
-  }}
-}}
-""")
-    proc = subprocess.Popen(["/usr/sbin/nginx", "-p", str(tmp_path), "-c", str(conf)],
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/p/about.html", follow_redirects=False)
-                break
-            except httpx.ConnectError:
-                assert proc.poll() is None, proc.stderr.read()
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+  }}"""):
+        r = httpx.get(f"http://127.0.0.1:{port}/p/about.html", follow_redirects=False)
         assert r.status_code == 301 and r.headers["location"].endswith("/about/")
         r = httpx.get(f"http://127.0.0.1:{port}/2020/04/on-licensing.html",
                       follow_redirects=False)
         assert r.status_code == 301 and r.headers["location"].endswith("/2020/04/on-licensing/")
         r = httpx.get(f"http://127.0.0.1:{port}/2020/04/on-licensing/")
         assert r.status_code == 200 and "On Licensing" in r.text
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
