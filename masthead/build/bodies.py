@@ -8,6 +8,7 @@ listings, and the search terms for the index.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -93,9 +94,10 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
     # citations every chunk would format alike are formatted once, by a Pandoc run this
     # process starts while the workers render Markdown.
     many = len(stale) >= PARALLEL_FROM
-    with tempfile.TemporaryDirectory(prefix="masthead-shared-") as tmp:
-        shared = citeproc.SharedShortcut(Path(tmp)) \
-            if many and citeproc.shortcut_applies(ctx.style) else None
+    folder = tempfile.TemporaryDirectory(prefix="masthead-shared-") \
+        if many and citeproc.shortcut_applies(ctx.style) else contextlib.nullcontext(None)
+    with folder as tmp:
+        shared = citeproc.SharedShortcut(Path(tmp)) if tmp else None
         task_ctx = replace(ctx, workers=1, shared=shared) if many else ctx
         if many:
             n = parallel.workers()
