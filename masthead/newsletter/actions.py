@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masthead.errors import ContentError, MastheadError
@@ -94,6 +94,42 @@ def unsubscribe(subscriber_id: int) -> Subscriber | None:
         sub.status = Subscriber.UNSUBSCRIBED
         sub.unsubscribed_at = timezone.now()
         sub.save(update_fields=["status", "unsubscribed_at"])
+    return sub
+
+
+@transaction.atomic
+def edit(subscriber_id: int, *, email: str, name: str, can_mail: bool) -> Subscriber | None:
+    """Correct a subscriber's name or address (from the studio). A new address has not
+    asked for anything yet: it is pending until its owner confirms, as after a sign-up,
+    unless the reader had unsubscribed (an edit never subscribes anyone again)."""
+    sub = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    if sub is None:
+        return None
+    email = normalise_email(email)
+    fields = []
+    if name.strip()[:200] != sub.name:
+        sub.name = name.strip()[:200]
+        fields.append("name")
+    moved = email.lower() != sub.email.lower()
+    if email != sub.email:
+        if moved and Subscriber.objects.filter(email__iexact=email).exclude(pk=sub.pk).exists():
+            raise ContentError(f"{email} is already a subscriber", field="email")
+        if moved and not can_mail and sub.status != Subscriber.UNSUBSCRIBED:
+            raise ContentError("a new address must confirm by email, and no mail server is "
+                               "set up: add an [smtp] section to masthead.toml", field="email")
+        sub.email = email
+        fields.append("email")
+    if moved and sub.status != Subscriber.UNSUBSCRIBED:
+        sub.status, sub.confirmed_at = Subscriber.PENDING, None
+        fields += ["status", "confirmed_at"]
+    if fields:
+        try:
+            with transaction.atomic():
+                sub.save(update_fields=fields)
+        except IntegrityError:  # the same address, added a moment ago
+            raise ContentError(f"{email} is already a subscriber", field="email") from None
+    if moved and sub.status == Subscriber.PENDING:
+        _queue_confirmation(sub)
     return sub
 
 

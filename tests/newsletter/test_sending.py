@@ -304,6 +304,32 @@ def test_the_studio_shows_subscribers_and_each_sends_counts(mailing_site, mail_s
             "/studio/newsletter/", {"action": "unsubscribe", "subscriber": sub_id}
         ).status_code == 403
 
+        # Correcting a reader: a name is just saved; a new address must confirm first
+        # (it never asked for anything), and an address already taken is refused.
+        found = owner.get("/studio/newsletter/?q=a@ex").text
+        a_id = re.search(r'name="subscriber" value="(\d+)"', found).group(1)
+        sent = len(mail_sink.messages)
+        named = owner.post("/studio/newsletter/", {"action": "edit", "subscriber": a_id,
+                                                   "email": "a@example.org", "name": "Ada",
+                                                   "q": "a@ex"})
+        assert named.status_code == 302
+        assert "a@example.org · confirmed · Ada" in owner.get(named.headers["location"]).text
+        taken = owner.post("/studio/newsletter/", {"action": "edit", "subscriber": a_id,
+                                                   "email": "C@example.org", "name": "Ada",
+                                                   "q": "a@ex"})
+        assert taken.status_code == 400 and "C@example.org is already a subscriber" in taken.text
+        moved = owner.post("/studio/newsletter/", {"action": "edit", "subscriber": a_id,
+                                                   "email": "ada@example.net", "name": "Ada",
+                                                   "q": "ada@"})
+        assert moved.status_code == 302
+        assert "ada@example.net · pending · Ada" in owner.get(moved.headers["location"]).text
+        run_masthead("worker", "--burst", site=mailing_site)
+        confirmation = mail_sink.wait(sent + 1)[-1]
+        assert confirmation[0] == ["ada@example.net"]
+        assert studio.session("author").post(
+            "/studio/newsletter/", {"action": "edit", "subscriber": a_id,
+                                    "email": "x@example.org", "name": ""}).status_code == 403
+
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_scheduled_post_is_emailed_when_the_worker_publishes_it(mailing_site, mail_sink,

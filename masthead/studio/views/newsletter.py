@@ -19,6 +19,8 @@ DONE = {
     "added": "A confirmation email is on its way: the reader is subscribed once they "
              "confirm (an address already subscribed is left as it is).",
     "unsubscribed": "Unsubscribed: nothing more is sent to that address.",
+    "edited": "Saved. A changed address gets a confirmation email and is pending until "
+              "its owner confirms.",
 }
 
 
@@ -34,7 +36,7 @@ def newsletter_view(request: HttpRequest) -> HttpResponse:
     if not permissions.sees_all_posts(request.user):
         raise PermissionDenied("editors and owners see the newsletter")
     configured = settings.MASTHEAD_SMTP is not None
-    error, email, name, status = "", "", "", 200
+    error, problem, email, name, status = "", "", "", "", 200
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "add":
@@ -53,6 +55,19 @@ def newsletter_view(request: HttpRequest) -> HttpResponse:
                     error, status = exc.reason, 400
                 else:
                     return HttpResponseRedirect(reverse("newsletter") + "?done=added")
+        elif action == "edit":
+            try:
+                subscriber_id = int(request.POST.get("subscriber", ""))
+            except ValueError:
+                return HttpResponse("which subscriber?", status=400)
+            try:
+                actions.edit(subscriber_id, email=request.POST.get("email", ""),
+                             name=request.POST.get("name", ""), can_mail=configured)
+            except ContentError as exc:
+                problem, status = exc.reason, 400  # shown above the reader's row
+            else:
+                query = {"done": "edited", "q": request.POST.get("q", "")}
+                return HttpResponseRedirect(f"{reverse('newsletter')}?{urlencode(query)}")
         elif action == "unsubscribe":
             try:
                 subscriber_id = int(request.POST.get("subscriber", ""))
@@ -70,12 +85,13 @@ def newsletter_view(request: HttpRequest) -> HttpResponse:
     subscribers = [(label, by_status.get(value, 0)) for value, label in Subscriber.STATUSES]
     sends = [(s, counts(s.pk)) for s in
              Send.objects.select_related("post").order_by("-created_at")[:50]]
-    q = request.GET.get("q", "").strip()
+    q = (request.GET.get("q") or request.POST.get("q", "")).strip()
     found = list(Subscriber.objects.filter(email__icontains=q).order_by("email")[:100]) \
         if q else []
     return render(request, "studio/newsletter.html", {
         "subscribers": subscribers, "sends": sends, "q": q, "found": found,
         "configured": configured, "error": error, "email": email, "name": name,
         "done": DONE.get(request.GET.get("done", ""), ""),
+        "problem": problem,
         "active": (Subscriber.PENDING, Subscriber.CONFIRMED),
     }, status=status)
