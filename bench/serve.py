@@ -119,10 +119,16 @@ http {{
             nginx.wait()
 
         port = free_port()
+        # The server's log goes to a file, printed only if it does not start.
+        log = (work / "serve.log").open("w")
         server = subprocess.Popen([sys.executable, "-m", "masthead", "--site", str(site), "serve",
-                                   "--port", str(port)], stdout=subprocess.DEVNULL)
+                                   "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
         try:
-            wait_for(port)
+            try:
+                wait_for(port)
+            except SystemExit:
+                print((work / "serve.log").read_text(), file=sys.stderr)
+                raise
             time.sleep(1)
             idle = rss_mib(server.pid)
             m_rps, m_p99 = wrk(f"http://127.0.0.1:{port}{PAGE}", a.seconds, a.connections)
@@ -130,6 +136,7 @@ http {{
         finally:
             server.terminate()
             server.wait()
+            log.close()
 
         print(f"{a.connections} connections, {a.seconds} s each, page {PAGE}")
         print(f"nginx:           {n_rps:10,.0f} req/s   p99 {n_p99:7.2f} ms")
