@@ -173,7 +173,7 @@ def test_on_sqlite_the_snapshot_reads_posts_from_an_index_not_their_rows(sqlite_
     assert "COVERING INDEX post_listing" in plan, plan
 
 
-def test_a_large_build_in_parallel_equals_the_same_site_built_bit_by_bit(sqlite_site, tmp_path):
+def test_a_large_build_in_parallel_equals_the_same_site_built_bit_by_bit(site, tmp_path):
     """Past a few hundred posts a full build renders bodies in forked workers (their
     clean citations formatted once, by a Pandoc run the parent starts), and pages and
     search segments in one pool. Built a hundred posts at a time instead, every step
@@ -184,22 +184,22 @@ def test_a_large_build_in_parallel_equals_the_same_site_built_bit_by_bit(sqlite_
     corpus = tmp_path / "corpus"
     subprocess.run(["python3", str(SHARED / "bench" / "make_corpus.py"), str(corpus),
                     "--posts", "450", "--words", "250"], check=True, capture_output=True)
-    run_masthead("import", "bibtex", corpus / "bibliography.bib", site=sqlite_site)
+    run_masthead("import", "bibtex", corpus / "bibliography.bib", site=site)
     files = sorted((corpus / "posts").glob("*.md"))
     for start in range(0, len(files), 100):
         step = tmp_path / f"step{start}"
         step.mkdir()
         for f in files[start : start + 100]:
             (step / f.name).write_text(f.read_text())
-        run_masthead("import", "markdown", step, site=sqlite_site)
-        out = run_masthead("build", site=sqlite_site).stdout
+        run_masthead("import", "markdown", step, site=site)
+        out = run_masthead("build", site=site).stdout
         assert "100 posts re-rendered" in out or "50 posts re-rendered" in out, out
-    bit_by_bit = tree(sqlite_site / "public", search=False)
-    found = search_results(sqlite_site / "public")
+    bit_by_bit = tree(site / "public", search=False)
+    found = search_results(site / "public")
 
-    full = run_masthead("build", "--full", site=sqlite_site).stdout
+    full = run_masthead("build", "--full", site=site).stdout
     assert "450 posts re-rendered" in full
-    assert tree(sqlite_site / "public", search=False) == bit_by_bit
-    assert search_results(sqlite_site / "public") == found
-    meta = json.loads((sqlite_site / "public/search/meta.json").read_text())
+    assert tree(site / "public", search=False) == bit_by_bit
+    assert search_results(site / "public") == found
+    meta = json.loads((site / "public/search/meta.json").read_text())
     assert meta["deleted"] == [] and sum(s["count"] for s in meta["segments"]) == 450
