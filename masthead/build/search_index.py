@@ -68,14 +68,26 @@ def _drop_combining(m: re.Match[str]) -> str:
     return "".join(c for c in m.group() if not unicodedata.combining(c))
 
 
+# ASCII characters that are not word characters (\w), as spaces.
+_NOT_WORD = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}
+
+
+def words(folded: str) -> list[str]:
+    r"""The runs of word characters (\w+): for ASCII text, by translate and split, twice
+    as fast as the regular expression (a sixth of the time of rendering a body)."""
+    if folded.isascii():
+        return folded.translate(_NOT_WORD).split()
+    return _WORD_RE.findall(folded)
+
+
 def terms(text: str) -> list[str]:
-    return [t for t in _WORD_RE.findall(fold(text)) if len(t) <= 40]
+    return [t for t in words(fold(text)) if len(t) <= 40]
 
 
 def body_terms(body_html: str) -> str:
     """A body's term counts as JSON, stored with the post."""
     body = body_html.split('<section id="bibliography"', 1)[0]
-    counts = Counter(_WORD_RE.findall(fold(markdown.plain_text(body))))
+    counts = Counter(words(fold(markdown.plain_text(body))))
     for term in [t for t in counts if len(t) > 40]:
         del counts[term]
     return json.dumps(counts, ensure_ascii=False, separators=(",", ":"))

@@ -71,3 +71,19 @@ def test_a_large_delta_triggers_a_new_base(tmp_path, small_segments):
     again = search_index.update(changed, first.state, terms_for(changed), tmp_path,
                                 full=False)
     assert again.state["delta"] is None and again.state["deleted"] == []
+
+
+def test_words_are_the_runs_of_word_characters_whatever_the_text():
+    """The index's tokens are \\w+ runs, as search.js finds them in queries; ASCII text
+    takes a faster path that must find exactly the same."""
+    import re
+    import string
+
+    from masthead.build.search_index import fold, words
+
+    samples = [string.printable, "a_b c-d e.f 3.14 x\ty\nz", "end.", "", "___", "\x00a\x7fb",
+               "naïve café – “quoted” words", "日本語のテキスト and text", "ﬁne ﬂow"]
+    rng = __import__("random").Random(7)
+    samples += ["".join(rng.choice(string.printable) for _ in range(200)) for _ in range(200)]
+    for text in samples:
+        assert words(fold(text)) == re.findall(r"\w+", fold(text)), text
