@@ -114,8 +114,10 @@ def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str],
              out: Path | None = None) -> tuple[str, dict]:
     """One segment's files: returned as {relative path: bytes}, or, given ``out``,
     written under out/search/<name>/ as they are made and returned as {path: b""}."""
-    # Postings as arrays of 32-bit numbers: a tenth of the memory of lists of ints.
-    shards: dict[str, dict[str, array]] = {}
+    # Postings as arrays of 32-bit numbers: a tenth of the memory of lists of ints. This
+    # loop runs once per term of every document (millions of times): it is kept bare,
+    # and terms are sorted into shards only afterwards, once each.
+    postings_of: dict[str, array] = {}
     for n, doc in enumerate(docs, first):
         counts: dict[str, int] = json.loads(stored.get(doc.post_id) or "{}")
         for t in terms(doc.title):
@@ -126,15 +128,19 @@ def _segment(docs: Sequence[Doc], first: int, stored: dict[int, str],
             w = weights.get(tf)
             if w is None:
                 w = weights[tf] = weight(tf, length)
-            shard = shards.get(term[:PREFIX])
-            if shard is None:
-                shard = shards[term[:PREFIX]] = {}
-            postings = shard.get(term)
+            postings = postings_of.get(term)
             if postings is None:
-                postings = shard[term] = array("I")
+                postings = postings_of[term] = array("I")
             postings.append(n)
             postings.append(w)
     del stored
+    shards: dict[str, dict[str, array]] = {}
+    for term, postings in postings_of.items():
+        shard = shards.get(term[:PREFIX])
+        if shard is None:
+            shard = shards[term[:PREFIX]] = {}
+        shard[term] = postings
+    del postings_of
     files: dict[str, bytes] = {}
     hashes: dict[str, bytes] = {}
     # The segment's name is a hash of its content, known only at the end: write into a
