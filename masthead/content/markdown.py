@@ -40,7 +40,6 @@ _DEF_START_RE = re.compile(
 _REF_RE = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">[^<]*</a></sup>')
 _DIV_TAG_RE = re.compile(r"<(/?)div\b[^>]*>")
 _INNER_QUOTE_RE = re.compile(r"<blockquote>\n((?:(?!<blockquote>).)*?)</blockquote>\n?", re.S)
-_LAST_P_RE = re.compile(r"^(.*)<p>((?:(?!<p>).)*)</p>\n$", re.S)
 _DASHES = ("—", "―")
 
 
@@ -102,10 +101,11 @@ def _attributed_quotations(html: str) -> str:
     def repl(m: re.Match[str]) -> str:
         content = m.group(1)
         done = f"<bq-done>\n{content}</bq-done>\n"
-        last = _LAST_P_RE.match(content)
-        if not last:
+        # The last paragraph, if the quotation ends with it.
+        start = content.rfind("<p>")
+        if start < 0 or not content.endswith("</p>\n") or len(content) - 5 < start + 3:
             return done
-        before, para = last.group(1), last.group(2)
+        before, para = content[:start], content[start + 3 : -5]
         if para.startswith(_DASHES):
             body, caption = before, para
         else:
@@ -120,9 +120,9 @@ def _attributed_quotations(html: str) -> str:
             f"<figcaption>{caption.strip()}</figcaption>\n</figure>\n"
         )
 
-    while True:
+    while True:  # innermost quotations first
         html, n = _INNER_QUOTE_RE.subn(repl, html)
-        if not n:
+        if not n or "<blockquote>" not in html:
             break
     return html.replace("<bq-done>", "<blockquote>").replace("</bq-done>", "</blockquote>")
 
