@@ -100,8 +100,7 @@ class SiteView:
 
     @cached_property  # every absolute link asks for it
     def origin(self) -> str:
-        parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}"
+        return urls.origin_of(self.url)
 
     def absolute(self, path: str) -> str:
         return self.origin + self.href(path)

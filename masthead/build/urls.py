@@ -6,10 +6,26 @@ import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 RESERVED_PAGE_SLUGS = {"tags", "page", "search", "static", "archive", "studio", "media",
                        "feed.xml", "rss.xml", "feed.json", "series", "authors"}
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of an address, as a browser writes it in Origin (host in
+    lower case, no default port); "" for an address without both."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    port = parts.port
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme):
+        host = f"{host}:{port}"
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
 
 
 def slugify(text: str) -> str:

@@ -112,8 +112,6 @@ def edit(subscriber_id: int, *, email: str, name: str, can_mail: bool) -> Subscr
         fields.append("name")
     moved = email.lower() != sub.email.lower()
     if email != sub.email:
-        if moved and Subscriber.objects.filter(email__iexact=email).exclude(pk=sub.pk).exists():
-            raise ContentError(f"{email} is already a subscriber", field="email")
         if moved and not can_mail and sub.status != Subscriber.UNSUBSCRIBED:
             raise ContentError("a new address must confirm by email, and no mail server is "
                                "set up: add an [smtp] section to masthead.toml", field="email")
@@ -126,7 +124,7 @@ def edit(subscriber_id: int, *, email: str, name: str, can_mail: bool) -> Subscr
         try:
             with transaction.atomic():
                 sub.save(update_fields=fields)
-        except IntegrityError:  # the same address, added a moment ago
+        except IntegrityError:  # one subscriber per address (a constraint, case-folded)
             raise ContentError(f"{email} is already a subscriber", field="email") from None
     if moved and sub.status == Subscriber.PENDING:
         _queue_confirmation(sub)

@@ -18,22 +18,13 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
 
 def public_origin() -> str:
-    """The origin of the site's address, as a browser sends it (no default port)."""
+    """The origin of the site's address, as a browser sends it (see urls.origin_of)."""
+    from masthead.build.urls import origin_of
     from masthead.content.models import Site
 
-    url = Site.objects.values_list("url", flat=True).first() or ""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"  # an IPv6 address
-    port = parts.port
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme):
-        host = f"{host}:{port}"
-    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+    return origin_of(Site.objects.values_list("url", flat=True).first() or "")
 
 
 class SiteCsrfMiddleware(CsrfViewMiddleware):
@@ -50,8 +41,8 @@ class SiteCsrfMiddleware(CsrfViewMiddleware):
 def secure_cookies(get_response: Callable[[HttpRequest], HttpResponse],
                    ) -> Callable[[HttpRequest], HttpResponse]:
     """Mark every cookie ``Secure`` when the site's address is https and the request
-    came by that address (its Host is the site's, port included), as through the proxy. Reached
-    directly (http://127.0.0.1:8000, say, over an SSH tunnel) the studio still works."""
+    came by that address (its Host is the site's, port included), as through the proxy.
+    Reached directly (http://127.0.0.1:8000, say, over an SSH tunnel) the studio still works."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
