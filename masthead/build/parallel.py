@@ -2,7 +2,10 @@
 
 Forking lets workers inherit the build's plan (closures, templates, the snapshot)
 without pickling it. Database connections are closed before the fork, so each worker
-opens its own (Django reconnects on first use), and the parent reconnects after.
+opens its own (Django reconnects on first use), and the parent reconnects after. The
+workers start with default signal handlers and die with their parent
+(:func:`masthead.children.start_pool_child`): a pool inside the job worker must still be
+able to stop its workers.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+from masthead.children import start_pool_child
 
 _TASK: Callable[[Any], Any] | None = None
 
@@ -48,7 +53,7 @@ def map_chunks(task: Callable[[Any], Any], chunks: Sequence[Any], *,
     _TASK = task
     ctx = multiprocessing.get_context("fork")
     try:
-        with ctx.Pool(processes) as pool:
+        with ctx.Pool(processes, initializer=start_pool_child) as pool:
             results = pool.imap_unordered(_run, chunks)
             if meanwhile:
                 meanwhile()

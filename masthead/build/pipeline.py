@@ -1,9 +1,11 @@
-"""Run a build: render what changed beside public/, then move it in.
+"""Run a build: render what changed beside public/, then turn public/ to it at once.
 
-A failed build leaves public/ as it was: a full build renders into a fresh directory
-and swaps it in; an incremental build renders changed files into a staging directory
-and only then moves them into place, one atomic rename per file. Large renders are
-spread over both cores (:mod:`masthead.build.parallel`).
+A failed or killed build leaves public/ as it was, and readers never see half of a
+build: public/ is a link to one of two complete trees (:mod:`masthead.build.releases`).
+A full build renders a fresh tree; an incremental one renders the changed files into a
+staging folder, moves them into the spare tree (kept equal to the live one), and only
+then turns the link. Large renders are spread over both cores
+(:mod:`masthead.build.parallel`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from masthead.build import bodies, parallel, search_index, snapshot
+from masthead.build import bodies, parallel, releases, search_index, snapshot
 from masthead.build.files import write_files
+from masthead.build.lock import build_lock
 from masthead.build.outputs import Output, plan
 from masthead.build.state import MARKER, BuildState, new_build_id
 from masthead.build.theme import Theme
@@ -142,15 +145,12 @@ class _Clock:
         self.last = now
 
 
-def build(site: SiteDir, *, full: bool = False, progress=None) -> BuildReport:
-    """Build the site; one build at a time per site (a second one waits for the first)."""
-    import fcntl
-
-    site.state_dir.mkdir(parents=True, exist_ok=True)
-    with open(site.state_dir / "build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        for leftover in site.state_dir.glob("old-public-*"):
-            _discard(leftover)
+def build(site: SiteDir, *, full: bool = False, progress=None,
+          waiting: Callable[[], None] | None = None) -> BuildReport:
+    """Build the site; one build at a time per site (a second one calls ``waiting``,
+    then waits for the first)."""
+    with build_lock(site.state_dir, waiting):
+        releases.sweep(site.state_dir)
         return _build(site, full=full, progress=progress)
 
 
@@ -213,11 +213,7 @@ def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
     clock("pages and search index")
     build_id = new_build_id()
     (staging / MARKER).write_text(build_id + "\n", encoding="utf-8")
-    old = site.state_dir / f"old-public-{os.getpid()}"
-    if site.public.exists():
-        os.replace(site.public, old)
-    os.replace(staging, site.public)
-    _discard(old)
+    releases.Releases(site.public, site.state_dir).publish_full(staging)
     BuildState(build_id, made, index.state, **stamp).save(site.state_dir)
     written = sum(len(files) for _, files in made.values())
     return BuildReport(True, len(outputs) + 1, len(outputs) + 1, written, 0, 0, 0.0)
@@ -243,14 +239,8 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
     for name, (_, files) in state.outputs.items():
         if name not in wanted or name in made:
             stale.update(f for f in files if f not in owned_now)
-    # Everything rendered: now move it in, file by file (each rename is atomic).
-    for rel in sorted(written):
-        target = site.public / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / rel, target)
-    for rel in sorted(stale):
-        (site.public / rel).unlink(missing_ok=True)
-        _prune_dirs(site.public, (site.public / rel).parent)
+    if written or stale:
+        _swap_in(site, staging, written, stale)
     new_outputs = {name: v for name, v in state.outputs.items() if name in wanted}
     new_outputs.update(made)
     BuildState(state.build_id, new_outputs, search_state, **stamp).save(site.state_dir)
@@ -258,24 +248,14 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
                        len(written), len(stale), 0, 0.0)
 
 
-def _discard(folder: Path) -> None:
-    """Delete a replaced public/ without waiting: tens of thousands of files take
-    seconds to unlink. A detached `rm` does it; the next build sweeps what is left."""
-    import subprocess
-
-    if not folder.exists():
-        return
-    try:
-        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _prune_dirs(public: Path, d: Path) -> None:
-    while d != public and d.is_dir():
-        try:
-            d.rmdir()
-        except OSError:
-            return
-        d = d.parent
+def _swap_in(site: SiteDir, staging: Path, written: set[str], stale: set[str]) -> None:
+    """Everything rendered: into the spare tree, then public/ turns to it at once."""
+    tree = releases.Releases(site.public, site.state_dir)
+    spare = tree.prepare_spare()
+    for rel in sorted(written):
+        target = spare / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / rel, target)
+    for rel in sorted(stale):
+        releases.remove_file(spare, rel)
+    tree.publish_spare(written, stale)

@@ -82,7 +82,12 @@ class StaticSite:
     """Serves one site's public/ folder; :meth:`respond` is the whole logic."""
 
     def __init__(self, public: Path, base_path: str = "/", cache_bytes: int = 64 << 20):
+        # public/ is a link that each build turns to a new tree (build/releases.py):
+        # the tree is looked up again once a second, and a new one empties the cache, so
+        # that every response comes from one build.
+        self.link = Path(os.path.abspath(public))
         self.public = public.resolve()
+        self.release_checked = time.monotonic()
         self.base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
         self.cache: OrderedDict[str, _Entry | None] = OrderedDict()  # URL path -> file
         self.cache_bytes = cache_bytes
@@ -138,6 +143,18 @@ class StaticSite:
         if old is not None:
             self.cached -= len(old.body) + sum(map(len, old.encoded.values()))
 
+    def _follow_release(self) -> None:
+        now = time.monotonic()
+        if now - self.release_checked < RECHECK:
+            return
+        self.release_checked = now
+        current = self.link.resolve()
+        if current != self.public:
+            self.public = current
+            self.cache.clear()
+            self.cached = 0
+            self.redirects_checked = -RECHECK
+
     def _redirect_for(self, path: str) -> str | None:
         now = time.monotonic()
         if now - self.redirects_checked >= RECHECK:
@@ -168,6 +185,7 @@ class StaticSite:
         """Answer one request. ``get_header(name)`` returns a header's bytes or None."""
         if method not in ("GET", "HEAD"):
             return self._plain(405, b"Method not allowed\n", [(b"allow", b"GET, HEAD")])
+        self._follow_release()
         path = unquote(raw_path)
         head = method == "HEAD"
         if not path.startswith(self.base):
