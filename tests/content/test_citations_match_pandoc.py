@@ -196,6 +196,15 @@ def test_posts_mixing_clean_and_colliding_sources_match_pandoc(tmp_path):
     assert shortcut.eligible == {2} and set(shortcut.partial) == {0, 1, 3}
 
 
+def test_a_source_cited_only_beside_colliding_ones_still_matches_pandoc(tmp_path):
+    """The first post cites a colliding Doe 2001 and, in a note, the clean page: the
+    clean cluster takes the shortcut, whose run must know that source although no post
+    citing clean sources alone cites it."""
+    posts = ["Doe [@doe2001, 7] says so.[^1]\n\n[^1]: See the page [@anon].\n",
+             "Roe [@roe1999, 4].\n"]
+    assert check_against_pandoc(posts, SOURCES, "chicago-author-date", tmp_path) == 3
+
+
 def test_a_note_style_turns_citations_into_footnotes():
     ctx = RenderContext(sources=SOURCES,
                         style=citeproc.resolve_style("chicago-notes-bibliography"))
