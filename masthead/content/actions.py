@@ -101,6 +101,17 @@ def _author(name: str, cache: dict[str, Author]) -> Author:
     return cache[slug]
 
 
+def _by_slug(names: Sequence[str], fallback: str) -> list[str]:
+    """The first name for each address: "Essays" and "essays" are one tag, and a post
+    holds a tag (or an author) once, as a WordPress category and tag of one name do."""
+    from masthead.build.urls import slugify
+
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(slugify(name) or fallback, name)
+    return list(first.values())
+
+
 _FIELDS = ("title", "body", "excerpt", "status", "published_at", "updated_at",
            "canonical_url", "series", "extra", "email_on_publish")
 
@@ -137,7 +148,8 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
         for f, v in values.items():
             setattr(post, f, v)
         if before == _post_state(post) and _relations(post) == (
-                item.tags, item.authors, sorted(item.old_urls)):
+                _by_slug(item.tags, "tag"), _by_slug(item.authors, "author"),
+                sorted(item.old_urls)):
             summary.unchanged += 1
             continue
         post.save()
@@ -160,10 +172,12 @@ def _add_relations(pairs: list[tuple[Post, PostData]], tag_cache: dict[str, Tag]
                    author_cache: dict[str, Author], have_urls: set[str]) -> None:
     PostTag.objects.bulk_create(
         [PostTag(post=post, tag=_tag(name, tag_cache), position=i)
-         for post, item in pairs for i, name in enumerate(item.tags)], batch_size=1000)
+         for post, item in pairs for i, name in enumerate(_by_slug(item.tags, "tag"))],
+        batch_size=1000)
     PostAuthor.objects.bulk_create(
         [PostAuthor(post=post, author=_author(name, author_cache), position=i)
-         for post, item in pairs for i, name in enumerate(item.authors)], batch_size=1000)
+         for post, item in pairs for i, name in enumerate(_by_slug(item.authors, "author"))],
+        batch_size=1000)
     OldURL.objects.bulk_create([OldURL(post=post, path=u) for post, item in pairs
                                 for u in item.old_urls if u not in have_urls], batch_size=1000)
 

@@ -422,6 +422,7 @@ def _shortcut_document(clusters: Iterable[Cluster], cite_all: Sequence[str],
     ``cite_all`` (for their bibliography entries). Returns (texts, templates, document)."""
     texts: dict[str, int] = {}
     templates: dict[str, int] = {}
+    keys_of: dict[str, list[str]] = {}
     for c in clusters:
         raw = " ".join(c.raw.split())
         simple = _SIMPLE_LOCATOR_RE.match(raw)
@@ -429,9 +430,12 @@ def _shortcut_document(clusters: Iterable[Cluster], cite_all: Sequence[str],
             templates.setdefault(simple.group(1).strip("{}"), len(texts) + len(templates))
         elif raw not in texts:
             texts[raw] = len(texts) + len(templates)
+            keys_of[raw] = c.keys
     document: list[Cluster] = [None] * (len(texts) + len(templates))  # type: ignore[list-item]
     for raw, n in texts.items():
-        document[n] = Cluster(raw=raw, keys=[], line=0)
+        # Its keys put its sources in the run's bibliography: a partial post's clean
+        # cluster may cite a source no eligible post cites.
+        document[n] = Cluster(raw=raw, keys=keys_of[raw], line=0)
     for key, n in templates.items():
         document[n] = Cluster(raw=f"[@{key}, p. {_PLACEHOLDER}]", keys=[key], line=0)
     if cite_all:

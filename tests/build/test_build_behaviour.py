@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
+from bench.corpus import write_corpus
 from masthead.build.search_index import Reader
 from tests.conftest import run_masthead
 
@@ -179,11 +179,8 @@ def test_a_large_build_in_parallel_equals_the_same_site_built_bit_by_bit(site, t
     search segments in one pool. Built a hundred posts at a time instead, every step
     takes the one-process paths: the two sites must be the same, page for page, and
     answer every search alike."""
-    from tests.conftest import SHARED
-
     corpus = tmp_path / "corpus"
-    subprocess.run(["python3", str(SHARED / "bench" / "make_corpus.py"), str(corpus),
-                    "--posts", "450", "--words", "250"], check=True, capture_output=True)
+    write_corpus(corpus, 450, words=250)
     run_masthead("import", "bibtex", corpus / "bibliography.bib", site=site)
     files = sorted((corpus / "posts").glob("*.md"))
     for start in range(0, len(files), 100):
