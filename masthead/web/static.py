@@ -6,7 +6,11 @@ public/_redirects (old URLs of imported posts). Dotfiles are never served.
 
 The hot path is one dictionary lookup: each address maps to a cached file, checked
 against the disk at most once a second, so a rebuild shows within a second while a
-busy server does not stat files on every request.
+busy server does not stat files on every request. The address is the request's path
+in its one canonical spelling (request_path.py), so the cache holds at most one entry
+for each file and folder, however a client spells them; the cap counts every entry's
+bookkeeping as well as its bytes, and a limit on entries bounds it for tiny files.
+Addresses that name no file are never kept.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ import gzip
 import hashlib
 import mimetypes
 import os
+import re
 import time
 from collections import OrderedDict
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote
 
 import brotli
+
+from masthead.web.request_path import normalise, request_path, url_of
 
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml",
                 "application/rss+xml", "application/feed+json", "application/javascript",
@@ -41,6 +48,9 @@ SECURITY_HEADERS = [
 ]
 RECHECK = 1.0  # seconds between checks of a cached file against the disk
 MAX_FILE = 4 << 20  # larger files are read each time, not kept
+ENTRY_COST = 1024  # bytes an entry costs beyond its bodies (objects, path, dict slot)
+MAX_ENTRIES = 10_000
+_PLAIN_QUERY = re.compile(rb"[!-~]*")  # a query string safe to repeat in a Location
 
 
 def content_type(path: Path) -> str:
@@ -60,8 +70,8 @@ class Response:
 class _Entry:
     """A file as served: its bytes, validators and compressed forms."""
 
-    __slots__ = ("body", "checked", "encoded", "etag", "file", "key", "last_modified",
-                 "type")
+    __slots__ = ("body", "checked", "cost", "encoded", "etag", "file", "key",
+                 "last_modified", "type")
 
     def __init__(self, file: Path, key: tuple, body: bytes, mtime: float):
         self.file = file
@@ -70,8 +80,9 @@ class _Entry:
         self.type = content_type(file).encode()
         self.etag = ('"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"').encode()
         self.last_modified = email.utils.formatdate(mtime, usegmt=True).encode()
-        self.encoded: dict[bytes, bytes] = {}
+        self.encoded: dict[bytes, bytes] = {}  # b"br" and b"gzip" at most
         self.checked = time.monotonic()
+        self.cost = 0  # what it counts against the cap while cached, else 0
 
 
 def _stat_key(st: os.stat_result) -> tuple:
@@ -81,11 +92,13 @@ def _stat_key(st: os.stat_result) -> tuple:
 class StaticSite:
     """Serves one site's public/ folder; :meth:`respond` is the whole logic."""
 
-    def __init__(self, public: Path, base_path: str = "/", cache_bytes: int = 64 << 20):
+    def __init__(self, public: Path, base_path: str = "/", cache_bytes: int = 64 << 20,
+                 max_entries: int = MAX_ENTRIES):
         self.public = public.resolve()
         self.base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-        self.cache: OrderedDict[str, _Entry | None] = OrderedDict()  # URL path -> file
+        self.cache: OrderedDict[str, _Entry] = OrderedDict()  # canonical path -> file
         self.cache_bytes = cache_bytes
+        self.max_entries = max_entries
         self.cached = 0
         self.redirects: dict[str, str] = {}
         self.redirects_key: tuple = ()
@@ -93,50 +106,78 @@ class StaticSite:
 
     # -- files ----------------------------------------------------------------------
 
-    def _file_for(self, path: str) -> tuple[Path | None, bool]:
-        """The file serving a URL path, and whether it is a folder lacking its slash."""
-        rel = path[len(self.base):]
-        if any(part.startswith(".") for part in rel.split("/") if part):
-            return None, False
-        file = (self.public / rel).resolve()
-        if file != self.public and self.public not in file.parents:
-            return None, False
-        if file.is_dir():
-            if not path.endswith("/"):
-                return None, True
-            file = file / "index.html"
-        return (file if file.is_file() else None), False
+    def _inside(self, file: Path) -> bool:
+        """Whether a resolved path is public/ or in it, and no dotfile on the way
+        (a symlink may point anywhere)."""
+        if file == self.public:
+            return True
+        if not file.is_relative_to(self.public):
+            return False
+        return not any(part.startswith(".") for part in file.relative_to(self.public).parts)
 
-    def _entry(self, path: str) -> _Entry | None:
+    def _file_for(self, path: str) -> tuple[Path | None, bool]:
+        """The file serving a canonical path, and whether it is a folder lacking its
+        slash. Whatever the disk says about a path it cannot take (too long, say),
+        the answer is no file."""
+        try:
+            file = (self.public / path[len(self.base):]).resolve()
+            if not self._inside(file):
+                return None, False
+            if file.is_dir():
+                if not path.endswith("/"):
+                    return None, True
+                file = (file / "index.html").resolve()
+                if not self._inside(file):
+                    return None, False
+            elif path.endswith("/"):
+                return None, False  # a file asked for as a folder, as nginx answers
+            return (file if file.is_file() else None), False
+        except (OSError, ValueError):
+            return None, False
+
+    def _entry(self, path: str) -> tuple[_Entry | None, bool]:
+        """The cached file for a canonical path (read if need be), and whether the
+        path is a folder lacking its slash."""
         now = time.monotonic()
         entry = self.cache.get(path)
-        if entry is not None and now - entry.checked < RECHECK:
-            return entry
-        file = entry.file if entry is not None else self._file_for(path)[0]
+        if entry is not None:
+            if now - entry.checked < RECHECK:
+                return entry, False
+            try:
+                same = entry.key == _stat_key(entry.file.stat())
+            except OSError:
+                same = False
+            if same:
+                entry.checked = now
+                self.cache.move_to_end(path)  # in use: evicted last
+                return entry, False
+            self._forget(path)
+        file, folder = self._file_for(path)
         if file is None:
-            return None
+            return None, folder
         try:
             st = file.stat()
+            body = file.read_bytes()
         except OSError:
-            self._forget(path)
-            return None
-        if entry is not None and entry.key == _stat_key(st):
-            entry.checked = now
-            return entry
-        body = file.read_bytes()
+            return None, False
         fresh = _Entry(file, _stat_key(st), body, st.st_mtime)
-        self._forget(path)
         if len(body) <= MAX_FILE:
+            fresh.cost = len(body) + len(path) + ENTRY_COST
             self.cache[path] = fresh
-            self.cached += len(body)
-            while self.cached > self.cache_bytes and self.cache:
-                self._forget(next(iter(self.cache)))
-        return fresh
+            self.cached += fresh.cost
+            self._trim()
+        return fresh, False
+
+    def _trim(self) -> None:
+        while self.cache and (self.cached > self.cache_bytes
+                              or len(self.cache) > self.max_entries):
+            self._forget(next(iter(self.cache)))
 
     def _forget(self, path: str) -> None:
         old = self.cache.pop(path, None)
         if old is not None:
-            self.cached -= len(old.body) + sum(map(len, old.encoded.values()))
+            self.cached -= old.cost
+            old.cost = 0
 
     def _redirect_for(self, path: str) -> str | None:
         now = time.monotonic()
@@ -156,31 +197,34 @@ class StaticSite:
         if key == self.redirects_key:
             return
         rules = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             parts = line.split()
             if len(parts) >= 2 and not line.startswith("#"):
-                rules[parts[0]] = parts[1]
+                rules[normalise(parts[0]) or parts[0]] = parts[1]
         self.redirects, self.redirects_key = rules, key
 
     # -- requests -------------------------------------------------------------------
 
-    def respond(self, method: str, raw_path: str, query: bytes, get_header) -> Response:
-        """Answer one request. ``get_header(name)`` returns a header's bytes or None."""
+    def respond(self, method: str, raw_path: bytes, query: bytes, get_header) -> Response:
+        """Answer one request. ``raw_path`` is the path as sent, still percent-encoded;
+        ``get_header(name)`` returns a header's bytes or None."""
         if method not in ("GET", "HEAD"):
             return self._plain(405, b"Method not allowed\n", [(b"allow", b"GET, HEAD")])
-        path = unquote(raw_path)
         head = method == "HEAD"
+        path = request_path(raw_path)
+        if path is None:
+            return self._not_found(get_header, head)
         if not path.startswith(self.base):
-            if path.rstrip("/") + "/" == self.base:
-                return self._redirect(self.base)
+            if path + "/" == self.base:
+                return self._redirect(url_of(self.base), query)
             return self._not_found(get_header, head)
         target = self._redirect_for(path)
         if target:
             return self._redirect(target)
-        entry = self._entry(path)
+        entry, folder = self._entry(path)
         if entry is None:
-            if self._file_for(path)[1]:
-                return self._redirect(raw_path + "/")
+            if folder:
+                return self._redirect(url_of(path + "/"), query)
             target = self.redirects.get(path.rstrip("/") + "/")
             if target:
                 return self._redirect(target)
@@ -190,13 +234,17 @@ class StaticSite:
         return self._serve(entry, get_header, 200, head, cache)
 
     def _not_found(self, get_header, head: bool) -> Response:
-        entry = self._entry(self.base + "404.html")
+        entry = self._entry(self.base + "404.html")[0]
         if entry is None:
             return self._plain(404, b"Not found\n")
         return self._serve(entry, get_header, 404, head, b"no-cache", conditional=False)
 
-    def _redirect(self, location: str) -> Response:
-        return self._plain(301, b"", [(b"location", location.encode("utf-8"))])
+    def _redirect(self, location: str, query: bytes = b"") -> Response:
+        """A 301; the query string goes along when it is plain printable ASCII."""
+        url = location.encode("utf-8")
+        if query and _PLAIN_QUERY.fullmatch(query):
+            url += b"?" + query
+        return self._plain(301, b"", [(b"location", url)])
 
     def _plain(self, status: int, body: bytes, extra=()) -> Response:
         return Response(status, [*SECURITY_HEADERS, *extra,
@@ -229,7 +277,10 @@ class StaticSite:
                     data = (brotli.compress(body, quality=5) if encoding == b"br"
                             else gzip.compress(body, compresslevel=6, mtime=0))
                     entry.encoded[encoding] = data
-                    self.cached += len(data)
+                    if entry.cost:  # still cached: its compressed forms count too
+                        entry.cost += len(data)
+                        self.cached += len(data)
+                        self._trim()
                 body = data
                 headers.append((b"content-encoding", encoding))
         headers.append((b"content-type", entry.type))
@@ -250,7 +301,8 @@ class StaticSite:
         if scope["type"] != "http":
             return
         headers = dict(scope["headers"])
-        r = self.respond(scope["method"], scope["path"], scope.get("query_string", b""),
+        raw_path = (scope.get("raw_path") or quote(scope["path"]).encode()).split(b"?")[0]
+        r = self.respond(scope["method"], raw_path, scope.get("query_string", b""),
                          headers.get)
         if r.status == 304:
             r.headers = [h for h in r.headers if h[0] != b"content-length"]
