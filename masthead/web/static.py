@@ -24,6 +24,7 @@ import re
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 import brotli
@@ -47,7 +48,8 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"SAMEORIGIN"),
 ]
 RECHECK = 1.0  # seconds between checks of a cached file against the disk
-MAX_FILE = 4 << 20  # larger files are read each time, not kept
+MAX_FILE = 4 << 20  # larger files are streamed from the disk each time, not kept
+CHUNK = 256 << 10  # bytes sent at a time of a streamed file
 ENTRY_COST = 1024  # bytes an entry costs beyond its bodies (objects, path, dict slot)
 MAX_ENTRIES = 10_000
 _PLAIN_QUERY = re.compile(rb"[!-~]*")  # a query string safe to repeat in a Location
@@ -61,25 +63,37 @@ def content_type(path: Path) -> str:
 
 
 class Response:
-    __slots__ = ("body", "headers", "status")
+    """A status, headers and a body, or a file opened for streaming (``stream``, to be
+    sent in chunks and closed by whoever sends the response)."""
 
-    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes):
+    __slots__ = ("body", "headers", "length", "status", "stream")
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
+                 stream: BinaryIO | None = None, length: int = 0):
         self.status, self.headers, self.body = status, headers, body
+        self.stream, self.length = stream, length
 
 
 class _Entry:
-    """A file as served: its bytes, validators and compressed forms."""
+    """A file as served: its bytes, validators and compressed forms. A file larger
+    than MAX_FILE is not read: ``stream`` is the open file, sent in chunks, so that
+    readers downloading a large file at once do not each hold all of it in memory."""
 
     __slots__ = ("body", "checked", "cost", "encoded", "etag", "file", "key",
-                 "last_modified", "type")
+                 "last_modified", "size", "stream", "type")
 
-    def __init__(self, file: Path, key: tuple, body: bytes, mtime: float):
+    def __init__(self, file: Path, st: os.stat_result, body: bytes,
+                 stream: BinaryIO | None = None):
         self.file = file
-        self.key = key
+        self.key = _stat_key(st)
         self.body = body
+        self.stream = stream
+        self.size = st.st_size if stream is not None else len(body)
         self.type = content_type(file).encode()
-        self.etag = ('"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"').encode()
-        self.last_modified = email.utils.formatdate(mtime, usegmt=True).encode()
+        tag = (hashlib.blake2b(body, digest_size=12).hexdigest() if stream is None
+               else f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}")
+        self.etag = f'"{tag}"'.encode()
+        self.last_modified = email.utils.formatdate(st.st_mtime, usegmt=True).encode()
         self.encoded: dict[bytes, bytes] = {}  # b"br" and b"gzip" at most
         self.checked = time.monotonic()
         self.cost = 0  # what it counts against the cap while cached, else 0
@@ -156,16 +170,24 @@ class StaticSite:
         if file is None:
             return None, folder
         try:
-            st = file.stat()
-            body = file.read_bytes()
+            f = file.open("rb")  # then fstat: the size and the bytes of one same file
         except OSError:
             return None, False
-        fresh = _Entry(file, _stat_key(st), body, st.st_mtime)
-        if len(body) <= MAX_FILE:
-            fresh.cost = len(body) + len(path) + ENTRY_COST
-            self.cache[path] = fresh
-            self.cached += fresh.cost
-            self._trim()
+        try:
+            st = os.fstat(f.fileno())
+            if st.st_size > MAX_FILE:
+                streamed, f = _Entry(file, st, b"", f), None  # the response closes it
+                return streamed, False
+            fresh = _Entry(file, st, f.read())
+        except OSError:
+            return None, False
+        finally:
+            if f is not None:
+                f.close()
+        fresh.cost = len(fresh.body) + len(path) + ENTRY_COST
+        self.cache[path] = fresh
+        self.cached += fresh.cost
+        self._trim()
         return fresh, False
 
     def _trim(self) -> None:
@@ -256,16 +278,14 @@ class StaticSite:
         headers = [*SECURITY_HEADERS, (b"etag", entry.etag),
                    (b"last-modified", entry.last_modified), (b"cache-control", cache),
                    (b"vary", b"accept-encoding")]
-        if conditional:
-            inm = get_header(b"if-none-match")
-            if inm is not None:
-                tags = [t.strip().removeprefix(b"W/") for t in inm.split(b",")]
-                if entry.etag in tags or inm.strip() == b"*":
-                    return Response(304, headers, b"")
-            else:
-                ims = get_header(b"if-modified-since")
-                if ims is not None and ims == entry.last_modified:
-                    return Response(304, headers, b"")
+        if conditional and self._not_modified(entry, get_header):
+            return self._close(entry, Response(304, headers, b""))
+        if entry.stream is not None:
+            headers.append((b"content-type", entry.type))
+            headers.append((b"content-length", str(entry.size).encode()))
+            if head:
+                return self._close(entry, Response(status, headers, b""))
+            return Response(status, headers, b"", entry.stream, entry.size)
         body = entry.body
         accept = get_header(b"accept-encoding")
         if accept and len(body) > 512 and entry.type.startswith(
@@ -287,6 +307,21 @@ class StaticSite:
         headers.append((b"content-length", str(len(body)).encode()))
         return Response(status, headers, b"" if head else body)
 
+    @staticmethod
+    def _not_modified(entry: _Entry, get_header) -> bool:
+        inm = get_header(b"if-none-match")
+        if inm is not None:
+            tags = [t.strip().removeprefix(b"W/") for t in inm.split(b",")]
+            return entry.etag in tags or inm.strip() == b"*"
+        ims = get_header(b"if-modified-since")
+        return ims is not None and ims == entry.last_modified
+
+    @staticmethod
+    def _close(entry: _Entry, response: Response) -> Response:
+        if entry.stream is not None:
+            entry.stream.close()
+        return response
+
     # -- ASGI -----------------------------------------------------------------------
 
     async def __call__(self, scope, receive, send) -> None:
@@ -306,5 +341,16 @@ class StaticSite:
                          headers.get)
         if r.status == 304:
             r.headers = [h for h in r.headers if h[0] != b"content-length"]
-        await send({"type": "http.response.start", "status": r.status, "headers": r.headers})
-        await send({"type": "http.response.body", "body": r.body})
+        if r.stream is None:
+            await send({"type": "http.response.start", "status": r.status,
+                        "headers": r.headers})
+            await send({"type": "http.response.body", "body": r.body})
+            return
+        with r.stream:  # closed however the sending ends (a reader who goes away)
+            await send({"type": "http.response.start", "status": r.status,
+                        "headers": r.headers})
+            left = r.length  # what content-length promised, should the file grow
+            while left > 0 and (chunk := r.stream.read(min(CHUNK, left))):
+                left -= len(chunk)
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
