@@ -62,6 +62,28 @@ def content_type(path: Path) -> str:
         "application/octet-stream"
 
 
+def accepted_encoding(accept: bytes) -> bytes | None:
+    """Brotli, else gzip, when the Accept-Encoding header takes it: named (or ``*``)
+    with a q above 0, since ``br;q=0`` means "not Brotli"."""
+    weights: dict[bytes, float] = {}
+    for item in accept.lower().split(b","):
+        name, _, params = item.partition(b";")
+        weight = 1.0
+        for param in params.split(b";") if params else ():
+            key, _, value = param.partition(b"=")
+            if key.strip() == b"q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[name.strip()] = weight
+    default = weights.get(b"*", 0.0)
+    for encoding in (b"br", b"gzip"):
+        if weights.get(encoding, default) > 0:
+            return encoding
+    return None
+
+
 class Response:
     """A status, headers and a body, or a file opened for streaming (``stream``, to be
     sent in chunks and closed by whoever sends the response)."""
@@ -290,7 +312,7 @@ class StaticSite:
         accept = get_header(b"accept-encoding")
         if accept and len(body) > 512 and entry.type.startswith(
                 tuple(t.encode() for t in COMPRESSIBLE)):
-            encoding = b"br" if b"br" in accept else b"gzip" if b"gzip" in accept else None
+            encoding = accepted_encoding(accept)
             if encoding:
                 data = entry.encoded.get(encoding)
                 if data is None:
