@@ -168,7 +168,7 @@ class StaticSite:
             elif path.endswith("/"):
                 return None, False  # a file asked for as a folder, as nginx answers
             return (file if file.is_file() else None), False
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
             return None, False
 
     def _entry(self, path: str) -> tuple[_Entry | None, bool]:

@@ -43,7 +43,7 @@ class Client:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """A new site with one post, built; a secret file beside public/ that must never
-    be served, and symlinks in public/ that lead out of it."""
+    be served, symlinks in public/ that lead out of it and symlinks that loop."""
     work = tmp_path_factory.mktemp("hostile")
     root = work / "site"
     run_masthead("init", root)
@@ -60,6 +60,9 @@ def site(tmp_path_factory) -> Path:
     os.symlink(root / "secret.txt", public / "leak.txt")
     os.symlink(root, public / "leakdir")
     os.symlink(public / ".masthead-build", public / "build-state.txt")
+    os.symlink("loop", public / "loop")
+    os.symlink("loop-b", public / "loop-a")
+    os.symlink("loop-a", public / "loop-b")
     return root
 
 
@@ -102,6 +105,12 @@ def test_no_spelling_of_a_way_out_reaches_a_file_outside_public(client, site):
         status, _, body = client.get(path)
         assert status == 404, path
         assert b"secret" not in body and b"[site]" not in body, path
+
+
+def test_a_symlink_that_loops_gets_the_404_page(client):
+    for path in ["/loop", "/loop/", "/loop/index.html", "/loop-a/x", "/loop-b/"]:
+        status, _, body = client.get(path)
+        assert status == 404 and NOT_HERE in body, path
 
 
 def test_every_spelling_of_an_address_gets_the_same_page(client):
