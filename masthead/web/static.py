@@ -53,6 +53,7 @@ CHUNK = 256 << 10  # bytes sent at a time of a streamed file
 ENTRY_COST = 1024  # bytes an entry costs beyond its bodies (objects, path, dict slot)
 MAX_ENTRIES = 10_000
 _PLAIN_QUERY = re.compile(rb"[!-~]*")  # a query string safe to repeat in a Location
+_PRINTABLE = "".join(map(chr, range(33, 127)))
 
 
 def content_type(path: Path) -> str:
@@ -267,11 +268,11 @@ class StaticSite:
             return self._redirect(target)
         entry, folder = self._entry(path)
         if entry is None:
-            if folder:
-                return self._redirect(url_of(path + "/"), query)
-            target = self.redirects.get(path.rstrip("/") + "/")
+            target = self.redirects.get(path.rstrip("/") + "/")  # an old URL, one hop
             if target:
                 return self._redirect(target)
+            if folder:
+                return self._redirect(url_of(path + "/"), query)
             return self._not_found(get_header, head)
         cache = (b"public, max-age=31536000, immutable" if query.startswith(b"v=")
                  else b"public, max-age=0, must-revalidate")
@@ -284,8 +285,9 @@ class StaticSite:
         return self._serve(entry, get_header, 404, head, b"no-cache", conditional=False)
 
     def _redirect(self, location: str, query: bytes = b"") -> Response:
-        """A 301; the query string goes along when it is plain printable ASCII."""
-        url = location.encode("utf-8")
+        """A 301 to a location written in ASCII (a post's address may have any letters);
+        the query string goes along when it is plain printable ASCII."""
+        url = quote(location, safe=_PRINTABLE).encode()
         if query and _PLAIN_QUERY.fullmatch(query):
             url += b"?" + query
         return self._plain(301, b"", [(b"location", url)])

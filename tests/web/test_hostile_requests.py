@@ -13,7 +13,7 @@ import http.client
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -52,6 +52,10 @@ def site(tmp_path_factory) -> Path:
     (posts / "a-small-post.md").write_text(
         "---\ntitle: A small post\ndate: 2026-01-05\nslug: a-small-post\n---\n\n"
         "Short, so that an address weighs as much as the page.\n", encoding="utf-8")
+    (posts / "letters.md").write_text(
+        "---\ntitle: Письма\ndate: 2026-01-06\nslug: письма\n"
+        "aliases: [/old/письма.html, /old/letters/]\n---\n\nLetters.\n",
+        encoding="utf-8")
     run_masthead("import", "markdown", posts, site=root)
     run_masthead("build", site=root)
     public = root / "public"
@@ -145,6 +149,21 @@ def test_all_spellings_of_an_address_share_one_cached_copy(client, site):
             assert client.get(path)[2] == before, path
     finally:
         page.write_bytes(before)
+
+
+def test_an_address_in_other_letters_is_found_however_its_escapes_are_written(client):
+    upper = "/2026/01/" + quote("письма") + "/"
+    status, headers, page = client.get(upper)
+    assert status == 200 and "Письма".encode() in page
+    got, same, body = client.get(upper.lower())
+    assert (got, same["etag"], body) == (200, headers["etag"], page)
+    got, same, _ = client.get(upper.rstrip("/").lower())
+    assert (got, same["location"]) == (301, upper)  # ASCII, as a Location must be
+    assert client.get("/2026/01/" + quote(quote("письма")) + "/")[0] == 404
+    for old in ["/old/" + quote("письма.html"), "/old/" + quote("письма.html").lower(),
+                "//old//letters", "/old/./letters/", "/%6fld/letters//"]:
+        got, same, _ = client.get(old)
+        assert (got, same["location"]) == (301, upper), old
 
 
 def test_a_folder_without_its_slash_redirects_to_its_one_address(client):
