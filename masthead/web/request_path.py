@@ -16,11 +16,16 @@ path longer than the kernel accepts. The server answers those with its 404 page
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, unquote_to_bytes
 
 MAX_SEGMENT = 255  # bytes in one file name (NAME_MAX on Linux)
 MAX_PATH = 2048  # bytes in the whole path; PATH_MAX is 4096, public/ comes first
 _CONTROL = frozenset(chr(c) for c in (*range(32), 127))
+# Already canonical, as nearly every request is: printable ASCII, no escape, no empty
+# segment, none starting with a dot, none longer than a file name.
+_PLAIN = re.compile(rb"(?:/[!$&-\-0-9;=@-Z_a-z~][!$&-.0-9;=@-Z_a-z~]{0,%d})*/?"
+                    % (MAX_SEGMENT - 1))
 
 
 def request_path(raw: bytes) -> str | None:
@@ -28,6 +33,8 @@ def request_path(raw: bytes) -> str | None:
     percent-encoded), or None when it cannot name a file."""
     if not raw.startswith(b"/") or len(raw) > 3 * MAX_PATH:
         return None
+    if len(raw) <= MAX_PATH and _PLAIN.fullmatch(raw):
+        return raw.decode("ascii")
     try:
         decoded = unquote_to_bytes(raw).decode("utf-8") if b"%" in raw else raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -34,6 +34,7 @@ from masthead.web.request_path import normalise, request_path, url_of
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml",
                 "application/rss+xml", "application/feed+json", "application/javascript",
                 "image/svg+xml")
+_COMPRESSIBLE = tuple(t.encode() for t in COMPRESSIBLE)
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "application/javascript; charset=utf-8", ".json": "application/json",
@@ -66,6 +67,9 @@ def content_type(path: Path) -> str:
 def accepted_encoding(accept: bytes) -> bytes | None:
     """Brotli, else gzip, when the Accept-Encoding header takes it: named (or ``*``)
     with a q above 0, since ``br;q=0`` means "not Brotli"."""
+    if b";" not in accept and b"*" not in accept:  # the usual "gzip, deflate, br, zstd"
+        names = accept.lower().replace(b" ", b"").split(b",")
+        return b"br" if b"br" in names else b"gzip" if b"gzip" in names else None
     weights: dict[bytes, float] = {}
     for item in accept.lower().split(b","):
         name, _, params = item.partition(b";")
@@ -102,8 +106,8 @@ class _Entry:
     than MAX_FILE is not read: ``stream`` is the open file, sent in chunks, so that
     readers downloading a large file at once do not each hold all of it in memory."""
 
-    __slots__ = ("body", "checked", "cost", "encoded", "etag", "file", "key",
-                 "last_modified", "size", "stream", "type")
+    __slots__ = ("body", "checked", "compressible", "cost", "encoded", "etag", "file",
+                 "key", "last_modified", "size", "stream", "type")
 
     def __init__(self, file: Path, st: os.stat_result, body: bytes,
                  stream: BinaryIO | None = None):
@@ -113,6 +117,7 @@ class _Entry:
         self.stream = stream
         self.size = st.st_size if stream is not None else len(body)
         self.type = content_type(file).encode()
+        self.compressible = len(body) > 512 and self.type.startswith(_COMPRESSIBLE)
         tag = (hashlib.blake2b(body, digest_size=12).hexdigest() if stream is None
                else f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}")
         self.etag = f'"{tag}"'.encode()
@@ -312,8 +317,7 @@ class StaticSite:
             return Response(status, headers, b"", entry.stream, entry.size)
         body = entry.body
         accept = get_header(b"accept-encoding")
-        if accept and len(body) > 512 and entry.type.startswith(
-                tuple(t.encode() for t in COMPRESSIBLE)):
+        if accept and entry.compressible:
             encoding = accepted_encoding(accept)
             if encoding:
                 data = entry.encoded.get(encoding)
