@@ -119,7 +119,7 @@ class _Entry:
         self.type = content_type(file).encode()
         self.compressible = len(body) > 512 and self.type.startswith(_COMPRESSIBLE)
         tag = (hashlib.blake2b(body, digest_size=12).hexdigest() if stream is None
-               else f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}")
+               else f"{st.st_mtime_ns:x}-{st.st_size:x}")
         self.etag = f'"{tag}"'.encode()
         self.last_modified = email.utils.formatdate(st.st_mtime, usegmt=True).encode()
         self.encoded: dict[bytes, bytes] = {}  # b"br" and b"gzip" at most
@@ -246,8 +246,12 @@ class StaticSite:
         key = (st.st_mtime_ns, st.st_size)
         if key == self.redirects_key:
             return
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:  # a folder, say: the site is served without its old URLs
+            text = ""
         rules = {}
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in text.splitlines():
             parts = line.split()
             if len(parts) >= 2 and not line.startswith("#"):
                 rules[normalise(parts[0]) or parts[0]] = parts[1]

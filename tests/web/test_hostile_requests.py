@@ -229,3 +229,19 @@ def test_under_a_base_path_spellings_resolve_before_the_base_is_checked(tmp_path
                 assert got == 404 and NOT_HERE in body and b"secret" not in body, path
         finally:
             c.close()
+
+
+def test_a_redirects_file_that_cannot_be_read_leaves_the_site_served(tmp_path):
+    root = tmp_path / "site"
+    run_masthead("init", root)
+    run_masthead("build", site=root)
+    redirects = root / "public" / "_redirects"
+    redirects.unlink()
+    redirects.mkdir()  # in place of the file: reading it fails
+    with serving(root, worker=False) as url:
+        c = Client(url)
+        try:
+            assert c.get("/archive/")[0] == 200
+            assert c.get("/no/such/page/")[0] == 404
+        finally:
+            c.close()
