@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 import brotli
 
+from masthead.web.encodings import accepted_encoding
 from masthead.web.request_path import normalise, request_path, url_of
 
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml",
@@ -62,31 +63,6 @@ def content_type(path: Path) -> str:
         return SPECIAL_TYPES[path.name]
     return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or \
         "application/octet-stream"
-
-
-def accepted_encoding(accept: bytes) -> bytes | None:
-    """Brotli, else gzip, when the Accept-Encoding header takes it: named (or ``*``)
-    with a q above 0, since ``br;q=0`` means "not Brotli"."""
-    if b";" not in accept and b"*" not in accept:  # the usual "gzip, deflate, br, zstd"
-        names = accept.lower().replace(b" ", b"").split(b",")
-        return b"br" if b"br" in names else b"gzip" if b"gzip" in names else None
-    weights: dict[bytes, float] = {}
-    for item in accept.lower().split(b","):
-        name, _, params = item.partition(b";")
-        weight = 1.0
-        for param in params.split(b";") if params else ():
-            key, _, value = param.partition(b"=")
-            if key.strip() == b"q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        weights[name.strip()] = weight
-    default = weights.get(b"*", 0.0)
-    for encoding in (b"br", b"gzip"):
-        if weights.get(encoding, default) > 0:
-            return encoding
-    return None
 
 
 class Response:
