@@ -61,10 +61,10 @@ def default_signals() -> None:
 
 
 def start_pool_child() -> None:
-    """Initializer of a forked pool's workers: default SIGTERM (the pool stops them with
-    it), Ctrl-C left to the parent (which then stops the pool), and gone with the parent."""
+    """Initializer of a forked pool's workers: default signal actions (the pool stops
+    them with SIGTERM; Ctrl-C ends them at once, as it does the Pandoc they may be
+    running; an ignored SIGINT would be inherited by Pandoc), and gone with the parent."""
     default_signals()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
 
 
