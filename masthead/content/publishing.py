@@ -199,6 +199,7 @@ def save_post(user: User, post_id: int, draft: Draft) -> Post:
     post = Post.objects.select_for_update().get(pk=post_id)
     if post.status in (Post.PUBLISHED, Post.SCHEDULED):
         check_renders(draft.body)
+        post.render_problem = ""  # it renders now; the build confirms it
     before = address_of(post) if post.status == Post.PUBLISHED else None
     _apply(post, draft)
     if post.status == Post.PUBLISHED:
@@ -248,6 +249,7 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
     if draft is not None:
         draft = draft.checked()
     check_renders(draft.body if draft is not None else post.body)
+    post.render_problem = ""  # it renders now; the build confirms it
     if draft is not None:
         _apply(post, draft)
         _set_tags(post, draft.tags)
@@ -283,6 +285,7 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
     if draft is not None:
         draft = draft.checked()
     check_renders(draft.body if draft is not None else post.body)
+    post.render_problem = ""  # it renders now; the build confirms it
     if draft is not None:
         _apply(post, draft)
         _set_tags(post, draft.tags)

@@ -137,6 +137,14 @@ def test_a_post_the_build_leaves_out_is_named_and_the_rest_still_goes_live(studi
         assert "Milton 1644" in c.get(f"/{year_month}/cites-milton/").text
         assert c.get(f"/{year_month}/due-soon/").status_code == 404
         assert "The last build of the site failed" not in owner.get("/studio/").text
+    # Corrected (the citation dropped) and updated: it goes live and the notice goes.
+    updated = owner.post(f"/studio/posts/{cited}/", {
+        "title": "Cites Milton", "body": "Intro, and no citation now.", "action": "save"})
+    assert updated.status_code == 302
+    studio.wait_for(f"/{year_month}/cites-milton/", "no citation now")
+    visible = text_of(owner.get("/studio/").text)
+    assert "the site shows its previous text" not in visible
+    assert "One published post is not up to date" in visible
 
 
 def test_a_contributor_cannot_create_and_publish_and_nothing_is_stored(studio):
