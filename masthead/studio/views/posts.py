@@ -108,7 +108,7 @@ def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | N
     if post is not None and post.published_at:
         local = post.published_at.astimezone(_site_zone()).strftime("%Y-%m-%dT%H:%M")
     may_publish = (post is not None and permissions.can_publish(user, post)) or (
-        post is None and user.role != Role.CONTRIBUTOR)
+        post is None and _may_publish_new(user))
     return render(request, "studio/editor.html", {
         "post": post, "draft": draft or publishing.Draft(title=""), "error": error,
         "error_field": error_field, "missing_source": missing_source,
