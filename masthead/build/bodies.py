@@ -4,12 +4,19 @@ A body is re-rendered only when its key changes: the Markdown (by the hash store
 the post), the sources it cites, the citation style or the renderer version. The HTML is
 stored beside the post with what the build derives from it: the opening words for
 listings, and the search terms for the index.
+
+A body that cannot be rendered (a citation of a key no source has: a source deleted
+since, an import) stops nothing else: its problem is stored with the post
+(``render_problem``, shown in the studio), the post keeps its last good body or, if it
+never had one, stays off the site (:mod:`masthead.build.snapshot` leaves it out), and
+the build says so in one line a post (the ``masthead.build`` log: stderr for the CLI).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -23,10 +30,13 @@ from masthead.content.citecache import CitationCache
 from masthead.content.render import (
     BodySource,
     RenderContext,
-    render_bodies,
+    RenderProblem,
+    render_each,
     render_key,
     source_fingerprints,
 )
+
+log = logging.getLogger("masthead.build")
 
 CHUNK = 2500  # most posts rendered by one task: bounds memory on very large sites
 PARALLEL_FROM = 200
@@ -65,7 +75,9 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
 
     ``since`` is what the last build recorded: (inputs fingerprint, start time). If the
     inputs are unchanged, only posts saved since then can be stale, and only they are
-    checked. Returns the ids rendered and the current inputs fingerprint.
+    checked. Returns the ids rendered and the current inputs fingerprint; a body that
+    cannot be rendered is not among them (see the module's docstring, and
+    :func:`left_out`).
     """
     from masthead.build import parallel
     from masthead.content.models import Post, Site
@@ -80,13 +92,20 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
     if since and since[0] == inputs and not force:
         # A margin for clocks: saves in the second before the last build are rechecked.
         candidates = candidates.filter(modified_at__gte=since[1] - dt.timedelta(seconds=5))
+    # A body that failed last time is tried again whatever its key: its stored key is
+    # its last good one, which a restored source would make look current.
+    failed_before = Post.objects.filter(status=Post.PUBLISHED).exclude(render_problem="")
     stale: list[tuple[int, str]] = []
-    for pid, body_hash, cited, old in candidates.values_list(
-            "id", "body_hash", "cited_keys", "render_key"):
-        key = render_key(body_hash, cited, ctx, fingerprints)
-        if force or key != old:
-            stale.append((pid, key))
+    seen: set[int] = set()
+    for rows, always in ((candidates, force), (failed_before, True)):
+        for pid, body_hash, cited, old in rows.values_list(
+                "id", "body_hash", "cited_keys", "render_key"):
+            key = render_key(body_hash, cited, ctx, fingerprints)
+            if pid not in seen and (always or key != old):
+                stale.append((pid, key))
+                seen.add(pid)
     if not stale:
+        _report_left_out()
         return [], inputs
     # Large renders: one process per core, each with its own Pandoc, in as few chunks
     # as memory allows (each chunk formats its citations in one or a few Pandoc runs);
@@ -111,21 +130,39 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
                 shared.start(_markdown_of(pid for pid, _ in stale), ctx.sources, ctx.style,
                              ctx.language)
 
+        failed: set[int] = set()
         try:
-            for done in parallel.map_chunks(lambda part: _render_chunk(part, task_ctx),
-                                            parallel.chunked(stale, size),
-                                            processes=None if many else 1,
-                                            meanwhile=start_shared):
-                if isinstance(done, str):
-                    from masthead.errors import MastheadError
-
-                    raise MastheadError(done)
+            for done, problems in parallel.map_chunks(
+                    lambda part: _render_chunk(part, task_ctx), parallel.chunked(stale, size),
+                    processes=None if many else 1, meanwhile=start_shared):
+                failed.update(problems)
                 if progress:
                     progress(done)
         finally:
             if shared is not None:
                 shared.close()
-    return [pid for pid, _ in stale], inputs
+    _report_left_out()
+    return [pid for pid, _ in stale if pid not in failed], inputs
+
+
+def left_out() -> list[str]:
+    """One line per published post or page whose body the last build could not render:
+    what a build reports ("post left out: 'slug': line 3: no source with the key 'x'")."""
+    from masthead.content.models import Post
+
+    rows = list(Post.objects.filter(status=Post.PUBLISHED).exclude(render_problem="")
+                .order_by("kind", "slug").values_list("kind", "slug", "render_key",
+                                                      "render_problem"))
+    lines = []
+    for kind, slug, good, problem in rows:
+        fate = "kept at its last good version" if good else "left out"
+        lines.append(f"{kind} {fate}: '{slug}': {problem}")
+    return lines
+
+
+def _report_left_out() -> None:
+    for line in left_out():
+        log.warning("%s", line)
 
 
 def _markdown_of(ids: Iterable[int]) -> Iterator[str]:
@@ -138,28 +175,33 @@ def _markdown_of(ids: Iterable[int]) -> Iterator[str]:
             "body", flat=True)
 
 
-def _render_chunk(part, ctx: RenderContext) -> int | str:
-    """Render and store some posts (in a worker); an error comes back as its message."""
+def _render_chunk(part, ctx: RenderContext) -> tuple[int, list[int]]:
+    """Render and store some posts (in a worker): how many rendered, and the ids of those
+    that could not be (their problem is stored with them; their last good body stays)."""
     from django.db import connection, transaction
 
     from masthead.content.models import Post
-    from masthead.errors import MastheadError
 
     keys = dict(part)
     rows = list(Post.objects.filter(id__in=list(keys)).values_list("id", "slug", "kind", "body"))
-    try:
-        html = render_bodies(
-            [BodySource(f"{kind} '{slug}'", body) for _, slug, kind, body in rows], ctx)
-    except MastheadError as exc:
-        return str(exc)
-    updates = [(keys[pid], h, excerpt_of("", h), search_index.body_terms(h), pid)
-               for (pid, *_), h in zip(rows, html, strict=True)]
+    results = render_each(
+        [BodySource(f"{kind} '{slug}'", body) for _, slug, kind, body in rows], ctx)
+    updates, problems = [], []
+    for (pid, *_), h in zip(rows, results, strict=True):
+        if isinstance(h, RenderProblem):
+            problems.append((str(h), pid))
+        else:
+            updates.append((keys[pid], h, excerpt_of("", h), search_index.body_terms(h), pid))
     # Plain UPDATEs: Django's bulk_update builds CASE expressions, slow for big text.
+    table = Post._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {Post._meta.db_table} SET render_key = %s, body_html = %s, "
-            "auto_excerpt = %s, search_terms = %s WHERE id = %s", updates)
-    return len(updates)
+            f"UPDATE {table} SET render_key = %s, body_html = %s, auto_excerpt = %s, "
+            "search_terms = %s, render_problem = '' WHERE id = %s", updates)
+        if problems:
+            cursor.executemany(f"UPDATE {table} SET render_problem = %s WHERE id = %s",
+                               problems)
+    return len(updates), [pid for _, pid in problems]
 
 
 class BodyStore:

@@ -168,8 +168,10 @@ def site_view(site) -> SiteView:
 # read. A column added here must be added to that index too (a test checks).
 POST_COLUMNS = ("id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
                 "auto_excerpt", "render_key", "series", "canonical_url", "extra")
+# A published post whose body never rendered (a citation of a key no source has, see
+# masthead.build.bodies) has no render_key: it stays off the site until it renders.
 POSTS_QUERY = (f"SELECT {', '.join(POST_COLUMNS)} FROM content_post WHERE status = %s "
-               "ORDER BY published_at, id")
+               "AND render_key != '' ORDER BY published_at, id")
 
 
 def current_site() -> SiteView:
@@ -181,7 +183,8 @@ def current_site() -> SiteView:
 
 
 def load(now: dt.datetime | None = None) -> Snapshot:
-    """Everything published, from the database (bodies must already be rendered)."""
+    """Everything published, from the database (bodies must already be rendered: a post
+    whose body never rendered is left out)."""
     from dataclasses import replace
 
     from django.conf import settings

@@ -40,6 +40,23 @@ class Cluster:
     keys: list[str]
     line: int  # 1-based line in the Markdown source, for error messages
     in_note: bool = False  # inside a footnote (matters to note styles)
+    missing: str = ""  # a key no source has: the cluster is shown as an error (previews)
+
+
+class UnknownKeyError(CitationError):
+    """A bracketed citation names a key no source has; ``key`` says which, so the studio
+    can say it in a writer's words and the command line can say which command adds it."""
+
+    def __init__(self, key: str, line: int, path: str | None = None) -> None:
+        super().__init__(
+            f"unknown citation key '@{key}' (import it with `masthead import bibtex` "
+            "or `masthead import csl-json`)", line=line, path=path)
+        self.key = key
+
+    @property
+    def for_writers(self) -> str:
+        """The problem as the studio and the build report say it: no class, no command."""
+        return f"line {self.line}: no source with the key '{self.key}'"
 
 
 @dataclass
@@ -59,12 +76,15 @@ def cited_keys(markdown: str) -> set[str]:
     return {_clean_key(m.group(1)) for m in KEY_RE.finditer(markdown)}
 
 
-def extract(markdown: str, known: Mapping[str, object] | set[str]) -> Extracted:
+def extract(markdown: str, known: Mapping[str, object] | set[str], *,
+            lenient: bool = False) -> Extracted:
     """Replace citation clusters with markers.
 
     A bracketed cluster whose key is unknown is an error (the writer clearly meant a
-    citation); a bare ``@name`` that is not a known key is left as text, so a Mastodon
-    handle in prose is not mistaken for a citation.
+    citation): :class:`UnknownKeyError`, or with ``lenient`` (the editor's preview) a
+    cluster marked ``missing``, so the rest of the text still renders. A bare ``@name``
+    that is not a known key is left as text, so a Mastodon handle in prose is not
+    mistaken for a citation.
     """
     if "@" not in markdown:
         return Extracted(markdown)
@@ -82,14 +102,10 @@ def extract(markdown: str, known: Mapping[str, object] | set[str]) -> Extracted:
                 return m.group(0)  # not a citation cluster: "[write to me @ home]"
             keys.append(_clean_key(found[0]))
         line = _line_of(markdown, m.start())
-        for key in keys:
-            if key not in known:
-                raise CitationError(
-                    f"unknown citation key '@{key}' (import it with `masthead import bibtex` "
-                    "or `masthead import csl-json`)",
-                    line=line,
-                )
-        clusters.append(Cluster(raw=m.group(0), keys=keys, line=line))
+        missing = next((key for key in keys if key not in known), "")
+        if missing and not lenient:
+            raise UnknownKeyError(missing, line)
+        clusters.append(Cluster(raw=m.group(0), keys=keys, line=line, missing=missing))
         return f"{MARK_OPEN}{len(clusters) - 1}{MARK_CLOSE}"
 
     text = BRACKET_RE.sub(bracket, markdown)

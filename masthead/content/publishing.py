@@ -118,6 +118,35 @@ def _revision(post: Post, kind: str, user: User | None, draft: Draft | None = No
                                    excerpt=d.excerpt, tags=d.tags, user=user)
 
 
+class NotReadyError(ContentError):
+    """The text cannot go on the site as it is (a citation of a key no source has):
+    publishing, scheduling or updating a live post is refused and nothing changes.
+    ``missing_source`` says the fix is on the Sources page (the editor links to it)."""
+
+    def __init__(self, reason: str, *, missing_source: bool = False) -> None:
+        super().__init__(reason, field="body")
+        self.missing_source = missing_source
+
+
+def check_renders(body: str) -> None:
+    """Render the body as the build will (the site's sources and citation style), so a
+    post that would be left out of the site is refused before it is published."""
+    from django.conf import settings
+
+    from masthead.build.bodies import context_for
+    from masthead.content.actions import get_site
+    from masthead.content.citations import UnknownKeyError
+    from masthead.content.render import render_body, writers_words
+    from masthead.errors import MastheadError
+
+    try:
+        render_body(body, context_for(get_site(), getattr(settings, "MASTHEAD_ROOT", None)),
+                    "this post")
+    except MastheadError as exc:
+        raise NotReadyError(f"the text cannot go on the site yet: {writers_words(exc)}.",
+                            missing_source=isinstance(exc, UnknownKeyError)) from None
+
+
 def tag_names(post: Post) -> list[str]:
     return [pt.tag.name for pt in PostTag.objects.filter(post=post).select_related("tag")
             .order_by("position")]
@@ -164,9 +193,13 @@ def _keep_old_address(post: Post, before: str) -> None:
 
 @transaction.atomic
 def save_post(user: User, post_id: int, draft: Draft) -> Post:
-    """Store the editor's text in the post; a published post is rebuilt."""
+    """Store the editor's text in the post; a published post is rebuilt (so its new text
+    is checked first, as publishing checks it: see :func:`check_renders`)."""
     draft = draft.checked()
     post = Post.objects.select_for_update().get(pk=post_id)
+    if post.status in (Post.PUBLISHED, Post.SCHEDULED):
+        check_renders(draft.body)
+        post.render_problem = ""  # it renders now; the build confirms it
     before = address_of(post) if post.status == Post.PUBLISHED else None
     _apply(post, draft)
     if post.status == Post.PUBLISHED:
@@ -209,11 +242,15 @@ def autosave(user: User, post_id: int, draft: Draft) -> Revision:
 def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
                  email: bool = False) -> Post:
     """Publish now (with the editor's text, if given); the build makes it live, and with
-    ``email`` the newsletter sends it to the subscribers (once per post)."""
+    ``email`` the newsletter sends it to the subscribers (once per post). A text the build
+    could not render is refused first (:class:`NotReadyError`), with nothing changed."""
     post = Post.objects.select_for_update().get(pk=post_id)
     before = address_of(post) if post.status == Post.PUBLISHED else None
     if draft is not None:
         draft = draft.checked()
+    check_renders(draft.body if draft is not None else post.body)
+    post.render_problem = ""  # it renders now; the build confirms it
+    if draft is not None:
         _apply(post, draft)
         _set_tags(post, draft.tags)
     now = timezone.now()
@@ -247,6 +284,9 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
     post = Post.objects.select_for_update().get(pk=post_id)
     if draft is not None:
         draft = draft.checked()
+    check_renders(draft.body if draft is not None else post.body)
+    post.render_problem = ""  # it renders now; the build confirms it
+    if draft is not None:
         _apply(post, draft)
         _set_tags(post, draft.tags)
     was_live = post.status == Post.PUBLISHED

@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from masthead.content import citations, citeproc, markdown, sanitize
-from masthead.content.citations import MARK_RE, Cluster
+from masthead.content.citations import MARK_RE, Cluster, UnknownKeyError
 from masthead.content.citecache import CitationCache, doc_key, source_digest
 from masthead.content.citeproc import Style
-from masthead.errors import CitationError
+from masthead.errors import CitationError, MastheadError
 
 RENDERER_VERSION = "2"
 
@@ -108,9 +108,31 @@ def _reading_order(doc: markdown.Doc, dead: set[int]) -> list[int]:
     return order
 
 
-def _prepare(item: BodySource, ctx: RenderContext) -> _Prepared:
+@dataclass(frozen=True)
+class RenderProblem:
+    """Why one body could not be rendered, in a writer's words (``str()``), and the
+    error itself, located in the file or post (for the command line)."""
+
+    error: MastheadError
+
+    def __str__(self) -> str:
+        return " ".join(writers_words(self.error).split())  # one line, whatever Pandoc said
+
+
+def writers_words(exc: MastheadError) -> str:
+    """A rendering error as the studio says it: the line and the problem, no command."""
+    if isinstance(exc, UnknownKeyError):
+        return exc.for_writers
+    if isinstance(exc, CitationError):
+        return f"line {exc.line}: {exc.reason}" if exc.line else exc.reason
+    return str(exc)
+
+
+def _prepare(item: BodySource, ctx: RenderContext, lenient: bool = False) -> _Prepared:
     try:
-        extracted = citations.extract(item.markdown, ctx.sources)
+        extracted = citations.extract(item.markdown, ctx.sources, lenient=lenient)
+    except UnknownKeyError as exc:
+        raise UnknownKeyError(exc.key, exc.line or 1, path=item.where) from None
     except CitationError as exc:
         raise CitationError(exc.reason, path=item.where, line=exc.line) from None
     doc = markdown.render(extracted.text)
@@ -122,7 +144,8 @@ def _prepare(item: BodySource, ctx: RenderContext) -> _Prepared:
     for text in doc.notes.values():
         for n in MARK_RE.findall(text):
             extracted.clusters[int(n)].in_note = True
-    return _Prepared(item.markdown, doc, extracted.clusters, _reading_order(doc, dead))
+    live = [n for n in _reading_order(doc, dead) if not extracted.clusters[n].missing]
+    return _Prepared(item.markdown, doc, extracted.clusters, live)
 
 
 def _bibliography(formatted: citeproc.Formatted, language: str) -> str:
@@ -164,7 +187,12 @@ def _finish(p: _Prepared, formatted: citeproc.Formatted | None, language: str) -
         if n in html_by_cluster:
             # ...except inside a footnote, where it stays in the note's text.
             return html_by_cluster[n]
-        return htmllib.escape(p.clusters[n].raw)
+        cluster = p.clusters[n]
+        if cluster.missing:  # the preview's way of showing an unknown key, in place
+            problem = f"line {cluster.line}: no source with the key '{cluster.missing}'"
+            return (f'<mark class="citation-problem">{htmllib.escape(cluster.raw)} '
+                    f"<small>({htmllib.escape(problem)})</small></mark>")
+        return htmllib.escape(cluster.raw)
 
     def in_text(m: re.Match[str]) -> str:
         n = int(m.group(2))
@@ -189,11 +217,82 @@ def _finish(p: _Prepared, formatted: citeproc.Formatted | None, language: str) -
 
 
 def render_bodies(items: Sequence[BodySource], ctx: RenderContext) -> list[str]:
-    """Render many bodies at once, so their citations share Pandoc runs."""
-    prepared = [_prepare(item, ctx) for item in items]
-    docs = [[p.clusters[n] for n in p.live] for p in prepared]
-    formatted = _format(docs, ctx)
-    return [_finish(p, f, ctx.language) for p, f in zip(prepared, formatted, strict=True)]
+    """Render many bodies at once, so their citations share Pandoc runs; the first
+    body that cannot be rendered raises its error."""
+    out = render_each(items, ctx)
+    for result in out:
+        if isinstance(result, RenderProblem):
+            raise result.error
+    return out  # type: ignore[return-value]
+
+
+def render_each(items: Sequence[BodySource], ctx: RenderContext
+                ) -> list[str | RenderProblem]:
+    """Render many bodies at once, each one's HTML or its problem: one bad body (a key
+    no source has) does not stop the others, which the build needs to stay live."""
+    results: list[str | RenderProblem | None] = [None] * len(items)
+    prepared: dict[int, _Prepared] = {}
+    for i, item in enumerate(items):
+        try:
+            prepared[i] = _prepare(item, ctx)
+        except MastheadError as exc:
+            results[i] = RenderProblem(exc)
+    formatted = _format_isolating(prepared, ctx, results)
+    for i, p in prepared.items():
+        if results[i] is None:
+            results[i] = _finish(p, formatted.get(i), ctx.language)
+    return results  # type: ignore[return-value]
+
+
+ISOLATING_RUNS = 40  # Pandoc runs spent finding the bodies a failed run failed on
+
+
+def _format_isolating(prepared: dict[int, _Prepared], ctx: RenderContext,
+                      results: list) -> dict[int, citeproc.Formatted | None]:
+    """Format the citations of these bodies together. If Pandoc fails on the lot, find
+    the bodies it fails on by halves (about two runs per halving: 24 for one bad body in
+    2,500); a fault that is every body's (no Pandoc, a broken style) stops after
+    ISOLATING_RUNS, its error given to the bodies not yet cleared."""
+    ids = [i for i, p in prepared.items() if p.live]
+    if not ids:
+        return {}
+
+    def docs(group: list[int]) -> list[list[Cluster]]:
+        return [[prepared[i].clusters[n] for n in prepared[i].live] for i in group]
+
+    budget = [ISOLATING_RUNS]
+
+    def split(group: list[int], exc: MastheadError) -> dict[int, citeproc.Formatted | None]:
+        if len(group) == 1 or budget[0] <= 0:
+            for i in group:
+                results[i] = RenderProblem(exc)
+            return {}
+        out: dict[int, citeproc.Formatted | None] = {}
+        for half in (group[: len(group) // 2], group[len(group) // 2 :]):
+            if budget[0] <= 0:
+                out.update(split(half, exc))
+                continue
+            budget[0] -= 1
+            try:
+                out.update(zip(half, _format(docs(half), ctx), strict=True))
+            except MastheadError as again:
+                out.update(split(half, again))
+        return out
+
+    try:
+        return dict(zip(ids, _format(docs(ids), ctx), strict=True))
+    except MastheadError as exc:
+        return split(ids, exc)
+
+
+def render_preview(markdown_text: str, ctx: RenderContext) -> tuple[str, list[str]]:
+    """The editor's preview: the whole text, with each citation of a key no source has
+    shown as a problem where it stands; and those problems, as a writer reads them."""
+    p = _prepare(BodySource("this post", markdown_text), ctx, lenient=True)
+    problems = [f"line {c.line}: no source with the key '{c.missing}'"
+                for c in p.clusters if c.missing]
+    formatted = _format([[p.clusters[n] for n in p.live]], ctx)[0] if p.live else None
+    return _finish(p, formatted, ctx.language), problems
 
 
 def _format(docs: list[list[Cluster]], ctx: RenderContext) -> list[citeproc.Formatted | None]:

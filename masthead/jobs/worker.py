@@ -128,7 +128,10 @@ def _run_once(*, burst: bool, interval: float, max_jobs: int | None = None) -> N
 
 
 def last_build_problem() -> str:
-    """Why the newest build job failed, in a line; empty if it did not."""
+    """Why the newest build job failed, in a line a writer can read (what the studio
+    shows on every page): the error's own message, never its class or a traceback; a
+    fault that is not a Masthead error (a bug) is named as such, its details left to
+    the server's log. Empty if the newest build did not fail."""
     from django_tasks_db.models import DBTaskResult
 
     from masthead.jobs.tasks import build_site
@@ -138,4 +141,8 @@ def last_build_problem() -> str:
     if last is None or last.status != "FAILED":
         return ""
     lines = [line for line in (last.traceback or "").strip().splitlines() if line.strip()]
-    return lines[-1] if lines else last.exception_class_path
+    name, _, message = (lines[-1] if lines else "").partition(": ")
+    cls = last.exception_class_path or name
+    if cls.startswith("masthead.") and message.strip():
+        return message.strip()
+    return "something unexpected went wrong (the server's log has the details)"

@@ -142,22 +142,6 @@ def test_invalid_settings_are_refused_with_the_field_named(sqlite_site):
     assert result.code == 1 and "{title}" in result.stderr
 
 
-def test_a_post_whose_source_was_removed_fails_the_build_by_name(sqlite_site, tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "refs.bib").write_text("@book{k1, author={A, B}, title={T}, year={2000}}\n")
-    (src / "c.md").write_text("---\ntitle: C\ndate: 2024-01-01\n---\nSee [@k1].\n")
-    run_masthead("import", "markdown", src, site=sqlite_site)
-    run_masthead("build", site=sqlite_site)
-    import sqlite3
-
-    with sqlite3.connect(sqlite_site / "masthead.db") as db:
-        db.execute("DELETE FROM content_source")
-    result = run_masthead("build", site=sqlite_site, check=False)
-    assert result.code == 1
-    assert "post 'c'" in result.stderr and "@k1" in result.stderr
-
-
 def test_on_sqlite_the_snapshot_reads_posts_from_an_index_not_their_rows(sqlite_site, tmp_path):
     """SQLite keeps every column after a 12 KB body on overflow pages: a build that read
     the rows would walk every body. The covering index must survive every migration
