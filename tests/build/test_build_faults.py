@@ -231,16 +231,21 @@ def test_serve_builds_a_site_that_was_never_built(tmp_path):
         assert r.status_code == 200 and "Test Site" in r.text
 
 
-@pytest.mark.slow
 def test_a_second_build_says_it_waits_for_the_first(tmp_path):
-    site = big_site(tmp_path)
-    first = subprocess.Popen([sys.executable, "-m", "masthead", "--site", str(site), "build",
-                              "--full"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """Another build holds the site's lock (here, this test, as a build would)."""
+    import fcntl
+
+    site = make_site(tmp_path)
+    run_masthead("build", site=site)
+    fd = os.open(site / ".masthead" / "build.lock", os.O_RDWR)
+    fcntl.lockf(fd, fcntl.LOCK_EX)
+    second = subprocess.Popen([sys.executable, "-m", "masthead", "--site", str(site), "build"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_until(lambda: list((site / ".masthead").glob("staging-*")), 60,
-                   "the first build to start")
-        second = run_masthead("build", site=site, timeout=120)
+        line = second.stderr.readline()
+        assert line == "Another build of this site is running: waiting for it to finish.\n"
+        time.sleep(0.5)
+        assert second.poll() is None  # it waits
     finally:
-        first.wait(120)
-    assert "Another build of this site is running: waiting for it to finish." in second.stderr
-    assert first.returncode == 0
+        os.close(fd)  # the other build ends
+    assert second.wait(60) == 0 and "Incremental build" in second.stdout.read()
