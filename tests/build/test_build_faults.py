@@ -135,6 +135,12 @@ def test_a_build_past_its_time_limit_is_killed_whole_and_frees_the_lock(tmp_path
     assert "the site's build took longer than 0.05 s and was stopped" in worker.stderr
     assert "Traceback" not in worker.stderr
     assert processes_of(site) == []
+    with serving(site, worker=False) as url:
+        from tests.studio.conftest import Studio
+
+        page = Studio(url, site).session("owner").get("/studio/").text
+        assert "build took longer than 0.05 s and was stopped" in page
+        assert "TimeLimitError" not in page and "masthead." not in page
     build = run_masthead("build", site=site, timeout=120)
     assert "450 posts re-rendered" in build.stdout
     assert "Another build" not in build.stderr
