@@ -272,7 +272,7 @@ def build(site: SiteOption, full: bool, timings: bool) -> None:
 
 
 def _run_build(site, *, full: bool):
-    from masthead.build.pipeline import build as run_build
+    from masthead.sitegen.pipeline import build as run_build
 
     def waiting() -> None:
         err.print("Another build of this site is running: waiting for it to finish.",
@@ -300,7 +300,7 @@ def serve(site: SiteOption, host: str | None, port: int | None, no_worker: bool)
 
 
 def _serve(site, host: str, port: int, *, worker: bool = True) -> None:
-    from masthead.build.snapshot import current_site
+    from masthead.sitegen.snapshot import current_site
 
     if not site.public.is_dir():
         out.print("The site has not been built yet: building it first.")

@@ -62,7 +62,7 @@ class Draft:
 
 def byline_for(user: User) -> Author:
     """The author a studio account writes as, made on first use."""
-    from masthead.build.urls import slugify
+    from masthead.sitegen.urls import slugify
 
     author = Author.objects.filter(user=user).first()
     if author is not None:
@@ -77,7 +77,7 @@ def byline_for(user: User) -> Author:
 
 
 def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
-    from masthead.build.urls import RESERVED_PAGE_SLUGS, slugify
+    from masthead.sitegen.urls import RESERVED_PAGE_SLUGS, slugify
 
     if kind == Post.PAGE and wanted in RESERVED_PAGE_SLUGS:
         raise ContentError(f"'{wanted}' is an address the site uses itself", field="slug")
@@ -133,11 +133,11 @@ def check_renders(body: str) -> None:
     post that would be left out of the site is refused before it is published."""
     from django.conf import settings
 
-    from masthead.build.bodies import context_for
     from masthead.content.actions import get_site
     from masthead.content.citations import UnknownKeyError
     from masthead.content.render import render_body, writers_words
     from masthead.errors import MastheadError
+    from masthead.sitegen.bodies import context_for
 
     try:
         render_body(body, context_for(get_site(), getattr(settings, "MASTHEAD_ROOT", None)),
@@ -168,8 +168,8 @@ def address_of(post: Post) -> str:
     """The post's path on the site now (its permalink, in the site's time zone)."""
     import zoneinfo
 
-    from masthead.build import urls
     from masthead.content.actions import get_site
+    from masthead.sitegen import urls
 
     if post.kind == Post.PAGE:
         return urls.page_path(post.slug)

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from masthead.build import feeds, urls
-from masthead.build.bodies import BodyStore
-from masthead.build.keys import key as _key
-from masthead.build.snapshot import PostView, Snapshot
-from masthead.build.theme import Theme
+from masthead.sitegen import feeds, urls
+from masthead.sitegen.bodies import BodyStore
+from masthead.sitegen.keys import key as _key
+from masthead.sitegen.snapshot import PostView, Snapshot
+from masthead.sitegen.theme import Theme
 
 
 class Output(NamedTuple):

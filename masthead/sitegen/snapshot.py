@@ -15,9 +15,9 @@ from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from masthead.build import urls
-from masthead.build.keys import key
 from masthead.content import markdown
+from masthead.sitegen import urls
+from masthead.sitegen.keys import key
 
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
 EXCERPT_CHARS = 280
@@ -64,7 +64,7 @@ class PostView(NamedTuple):
     series: str
     canonical_url: str
     old_paths: tuple[str, ...]
-    # Keys (see masthead.build.keys), made once here because many outputs use them:
+    # Keys (see masthead.sitegen.keys), made once here because many outputs use them:
     card_key: str  # what a listing shows of the post
     page_key: str  # everything the post's own page shows of it
     search_key: str  # what the search index holds of it
@@ -169,7 +169,7 @@ def site_view(site) -> SiteView:
 POST_COLUMNS = ("id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
                 "auto_excerpt", "render_key", "series", "canonical_url", "extra")
 # A published post whose body never rendered (a citation of a key no source has, see
-# masthead.build.bodies) has no render_key: it stays off the site until it renders.
+# masthead.sitegen.bodies) has no render_key: it stays off the site until it renders.
 POSTS_QUERY = (f"SELECT {', '.join(POST_COLUMNS)} FROM content_post WHERE status = %s "
                "AND render_key != '' ORDER BY published_at, id")
 
