@@ -117,7 +117,7 @@ class Post(models.Model):
         super().save(*args, **kwargs)
 
     def derive_from_body(self) -> None:
-        from masthead.content.citations import cited_keys
+        from masthead.content.citekeys import cited_keys
 
         digest = body_digest(self.body)
         if digest != self.body_hash:

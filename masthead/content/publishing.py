@@ -134,9 +134,9 @@ def check_renders(body: str) -> None:
     from django.conf import settings
 
     from masthead.content.actions import get_site
-    from masthead.content.citations import UnknownKeyError
-    from masthead.content.render import render_body, writers_words
     from masthead.errors import MastheadError
+    from masthead.render.citations import UnknownKeyError
+    from masthead.render.engine import render_body, writers_words
     from masthead.sitegen.bodies import context_for
 
     try:

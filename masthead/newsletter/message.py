@@ -34,7 +34,7 @@ def render(post) -> tuple[str, str, str]:
 
     from masthead.content.actions import get_site
     from masthead.content.publishing import address_of
-    from masthead.content.render import render_body
+    from masthead.render.engine import render_body
     from masthead.sitegen.bodies import context_for
     from masthead.sitegen.feeds import absolute_links
     from masthead.sitegen.snapshot import site_view

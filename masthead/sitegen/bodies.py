@@ -23,9 +23,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from masthead.content import citeproc
-from masthead.content.citecache import CitationCache
-from masthead.content.render import (
+from masthead.render import citeproc
+from masthead.render.citecache import CitationCache
+from masthead.render.engine import (
     BodySource,
     RenderContext,
     RenderProblem,
@@ -61,7 +61,7 @@ def inputs_fingerprint(ctx: RenderContext, fingerprints: dict[str, str]) -> str:
     """Everything besides a post's own body that its rendering depends on."""
     import hashlib
 
-    from masthead.content.render import RENDERER_VERSION
+    from masthead.render.engine import RENDERER_VERSION
 
     h = hashlib.sha256(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}".encode())
     for key in sorted(fingerprints):

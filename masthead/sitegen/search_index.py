@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from masthead.content import markdown
+from masthead.render import markdown
 from masthead.sitegen.files import write_files
 
 VERSION = 4

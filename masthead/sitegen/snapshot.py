@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from masthead.content import markdown
+from masthead.render import markdown
 from masthead.sitegen import urls
 from masthead.sitegen.keys import key
 

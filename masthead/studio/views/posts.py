@@ -244,7 +244,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     """The body as the site will show it: the same Markdown, citations and sanitising; a
     citation of a key no source has is shown as a problem where it stands, and listed."""
     from masthead.content.actions import get_site
-    from masthead.content.render import render_preview, writers_words
+    from masthead.render.engine import render_preview, writers_words
     from masthead.sitegen.bodies import context_for
 
     body = request.POST.get("body", "")
