@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from masthead.content.actions import PostData
-from masthead.sitegen.urls import RESERVED_PAGE_SLUGS, slugify
+from masthead.content.addresses import RESERVED_PAGE_SLUGS, slugify
 from masthead.timestamps import parse_iso
 
 

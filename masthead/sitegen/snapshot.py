@@ -15,8 +15,8 @@ from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from masthead.content import addresses
 from masthead.render import markdown
-from masthead.sitegen import urls
 from masthead.sitegen.keys import key
 
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
@@ -31,7 +31,7 @@ class TagView:
 
     @property
     def path(self) -> str:
-        return urls.tag_path(self.slug)
+        return addresses.tag_path(self.slug)
 
 
 class CommentView(NamedTuple):
@@ -96,11 +96,11 @@ class SiteView:
     comments: bool = False  # readers' comments are shown under posts
 
     def href(self, path: str) -> str:
-        return urls.href(self.base_path, path)
+        return addresses.href(self.base_path, path)
 
     @cached_property  # every absolute link asks for it
     def origin(self) -> str:
-        return urls.origin_of(self.url)
+        return addresses.origin_of(self.url)
 
     def absolute(self, path: str) -> str:
         return self.origin + self.href(path)
@@ -244,8 +244,8 @@ def load(now: dt.datetime | None = None) -> Snapshot:
             continue  # published with a future date: it appears when its time comes
         updated = r["updated_at"].astimezone(tz) if r["updated_at"] else None
         path = (
-            urls.post_path(site.permalink, slug=r["slug"], id=r["id"], published=published)
-            if r["kind"] == Post.POST else urls.page_path(r["slug"])
+            addresses.post_path(site.permalink, slug=r["slug"], id=r["id"], published=published)
+            if r["kind"] == Post.POST else addresses.page_path(r["slug"])
         )
         excerpt = excerpt_of(r["excerpt"], "") if r["excerpt"] else r["auto_excerpt"]
         tags = tuple(tags_of.get(r["id"], ()))
