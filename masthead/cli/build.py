@@ -17,8 +17,8 @@ import click
 from masthead.cli.common import SiteOption, cli, err, out, progress_bar
 
 if TYPE_CHECKING:
-    from masthead.sitegen.pipeline import BuildReport
     from masthead.site import SiteDir
+    from masthead.sitegen.pipeline import BuildReport
 
 
 @cli.command()
