@@ -42,7 +42,7 @@ import sys
 from pathlib import Path
 from masthead.site import open_site
 open_site(Path(sys.argv[1]))
-from masthead.content.publishing import change_settings
+from masthead.publishing.actions import change_settings
 change_settings(None, {sys.argv[2]: sys.argv[3]})
 """
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from masthead.accounts.models import Role, User
 from masthead.errors import AccountError
+from masthead.jobs.queue import enqueue
 
 
 def _check(email: str, role: str, password: str) -> str:
@@ -59,8 +60,6 @@ def request_password_reset(email: str) -> None:
 
     from django.utils import timezone
 
-    from masthead.jobs.tasks import send_password_reset
-
     user = User.objects.select_for_update().filter(email__iexact=email.strip(),
                                                    is_active=True).first()
     if user is None:
@@ -70,4 +69,4 @@ def request_password_reset(email: str) -> None:
         return
     user.reset_sent_at = now
     user.save(update_fields=["reset_sent_at"])
-    send_password_reset.enqueue(user.pk)
+    enqueue("accounts.send_password_reset", user.pk)

@@ -118,9 +118,9 @@ def worker(site: SiteOption, burst: bool, max_jobs: int | None) -> None:
     """
     import logging
 
-    from masthead.jobs.worker import run
-
     site.open(studio=True)
+    from masthead.jobs.worker import run  # needs Django set up
+
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s worker %(levelname)s %(message)s")
     logging.getLogger("django_tasks").setLevel(logging.WARNING)

@@ -27,7 +27,7 @@ def import_() -> None:
 @click.pass_obj
 def import_markdown(site: SiteOption, folder: Path, dry_run: bool) -> None:
     """Import Markdown files with Hugo/Jekyll front matter (updates posts by slug)."""
-    from masthead import site_actions
+    from masthead.publishing import sites as site_actions
 
     s = site.open()
     from masthead.importers.markdown import count_files
@@ -68,9 +68,9 @@ for _name, _what in PLATFORMS.items():
 
 def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool) -> None:
     site.open()
-    from masthead.content.imports import import_platform
     from masthead.importers.convert import converted
     from masthead.importers.platform import Notes
+    from masthead.importers.store import import_platform
     from masthead.importers.xmlstream import Repairs
 
     if not file.exists():
@@ -141,8 +141,8 @@ def import_csl_json(site: SiteOption, file: Path) -> None:
 
 def _import_sources(site: SiteOption, file: Path, kind: str) -> None:
     site.open()
-    from masthead.content.actions import import_sources
     from masthead.importers import sources
+    from masthead.publishing.store import import_sources
 
     items = sources.read_bibtex(file) if kind == "bibtex" else sources.read_csl_json(file)
     result = import_sources(items)

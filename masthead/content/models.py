@@ -1,4 +1,4 @@
-"""What a site stores. Only the actions in :mod:`masthead.content.actions` write these."""
+"""What a site stores. Only the publishing actions (:mod:`masthead.publishing`) write these."""
 
 from __future__ import annotations
 
@@ -226,3 +226,11 @@ class Comment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["post", "published_at"], name="comments_by_post")]
+
+
+def get_site() -> Site:
+    """The site's one settings row (made with the defaults if it is missing)."""
+    site = Site.objects.first()
+    if site is None:
+        site = Site.objects.create()
+    return site

@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from masthead.content.actions import PostData
 from masthead.content.models import Post
 from masthead.importers.platform import (
     AuthorData,
@@ -36,6 +35,7 @@ from masthead.importers.platform import (
     slug_from_path,
 )
 from masthead.importers.xmlstream import Repairs, stream, text
+from masthead.publishing.store import PostData
 
 ATOM = "http://www.w3.org/2005/Atom"
 B2018 = "http://schemas.google.com/blogger/2018"

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from masthead.content.actions import PostData
 from masthead.content.models import Post
 from masthead.importers.platform import (
     AuthorData,
@@ -29,6 +28,7 @@ from masthead.importers.platform import (
     parse_when,
 )
 from masthead.importers.xmlstream import ExportFileError, Repairs
+from masthead.publishing.store import PostData
 
 GHOST_URL = "__GHOST_URL__"
 SETTINGS = {"title": "title", "description": "description", "timezone": "timezone"}

@@ -1,7 +1,7 @@
 """What every platform importer hands over: posts with their comments and old
 addresses, what it skipped and why, and what it had to repair.
 
-Importers only read; :func:`masthead.content.actions.import_platform` stores, in one
+Importers only read; :func:`masthead.publishing.store.import_platform` stores, in one
 transaction, so a failed or dry run leaves the site as it was.
 """
 
@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from masthead.content.actions import PostData
 from masthead.content.addresses import RESERVED_PAGE_SLUGS, slugify
+from masthead.publishing.store import PostData
 from masthead.timestamps import parse_iso
 
 

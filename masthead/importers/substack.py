@@ -17,7 +17,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from masthead.content.actions import PostData
 from masthead.content.models import Post
 from masthead.importers.platform import (
     CommentData,
@@ -28,6 +27,7 @@ from masthead.importers.platform import (
     parse_when,
 )
 from masthead.importers.xmlstream import ExportFileError, Repairs
+from masthead.publishing.store import PostData
 
 MAX_MEMBER = 50 * 2**20  # bytes: no post body is larger; a bigger member is a zip bomb
 COLUMNS = {"post_id", "post_date", "is_published", "title"}

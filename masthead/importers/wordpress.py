@@ -22,7 +22,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
-from masthead.content.actions import PostData
 from masthead.content.models import Post
 from masthead.importers.platform import (
     AuthorData,
@@ -35,6 +34,7 @@ from masthead.importers.platform import (
     plain_words,
 )
 from masthead.importers.xmlstream import Repairs, local, stream, text
+from masthead.publishing.store import PostData
 
 EXPECT = "a WordPress export (WXR: <rss> with a <channel> of items)"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"

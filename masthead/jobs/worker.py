@@ -13,8 +13,21 @@ import datetime as dt
 import logging
 import os
 import socket
+import time
+
+# This module is imported once Django is set up (by `masthead worker`, after site.open).
+from django.db import OperationalError, close_old_connections, transaction
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from masthead.errors import MastheadError
+from masthead.jobs.queue import enqueue
 
 STALE_AFTER = dt.timedelta(minutes=10)  # a job "running" this long was orphaned
+# Jobs every starting worker queues: they catch up on what happened while no worker ran
+# (a scheduled post whose time passed during an outage, an import, a restored backup).
+ON_START = ["publishing.catch_up_scheduled"]
 
 log = logging.getLogger("masthead.jobs")
 
@@ -23,8 +36,6 @@ def requeue_orphans(now: dt.datetime | None = None) -> int:
     """Put jobs back that a worker claimed and never finished: at once if that worker
     ran on this machine and its process is gone (killed, crashed), else after
     STALE_AFTER (a worker elsewhere may still be on it)."""
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
     stale = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=now - STALE_AFTER)
@@ -50,30 +61,11 @@ def _alive(pid: int) -> bool:
     return pid != os.getpid()
 
 
-def catch_up_scheduled() -> int:
-    """Queue the publishing of every scheduled post that is due."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from masthead.content.models import Post
-    from masthead.jobs.queue import enqueue_publish
-
-    now = timezone.now()
-    due = list(Post.objects.filter(status=Post.SCHEDULED, published_at__lte=now)
-               .values_list("id", flat=True))
-    with transaction.atomic():
-        for post_id in due:
-            enqueue_publish(post_id, now)
-    return len(due)
-
-
 def run(*, burst: bool = False, interval: float = 1.0, max_jobs: int | None = None) -> None:
     """Run jobs until stopped (SIGINT/SIGTERM finish the current job first); with
     ``burst``, until no job is due. A lost database connection does not end a long-running
     worker: it says so and tries again."""
-    import time
 
-    from django.db import OperationalError, close_old_connections
 
     while True:
         try:
@@ -93,7 +85,6 @@ class _OneLineFailures(logging.Filter):
     one line; only unexpected failures keep their traceback, for a bug report."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from masthead.errors import MastheadError
 
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, MastheadError):
@@ -105,14 +96,13 @@ class _OneLineFailures(logging.Filter):
 
 
 def _run_once(*, burst: bool, interval: float, max_jobs: int | None = None) -> None:
-    from django_tasks_db.management.commands.db_worker import Worker
 
     orphans = requeue_orphans()
     if orphans:
         log.warning("put %d interrupted job(s) back on the queue", orphans)
-    due = catch_up_scheduled()
-    if due:
-        log.info("%d scheduled post(s) are due", due)
+    with transaction.atomic():
+        for name in ON_START:
+            enqueue(name, once=True)
     worker = Worker(queue_names=["default"], interval=interval, batch=burst,
                     backend_name="default", startup_delay=False, max_tasks=max_jobs,
                     worker_id=f"{socket.gethostname()}-{os.getpid()}"[:64],
@@ -125,24 +115,3 @@ def _run_once(*, burst: bool, interval: float, max_jobs: int | None = None) -> N
     finally:
         worker.reset_signals()
         logging.getLogger("django_tasks").removeFilter(failures)
-
-
-def last_build_problem() -> str:
-    """Why the newest build job failed, in a line a writer can read (what the studio
-    shows on every page): the error's own message, never its class or a traceback; a
-    fault that is not a Masthead error (a bug) is named as such, its details left to
-    the server's log. Empty if the newest build did not fail."""
-    from django_tasks_db.models import DBTaskResult
-
-    from masthead.jobs.tasks import build_site
-
-    last = (DBTaskResult.objects.filter(task_path=build_site.module_path)
-            .exclude(status="READY").order_by("-enqueued_at").first())
-    if last is None or last.status != "FAILED":
-        return ""
-    lines = [line for line in (last.traceback or "").strip().splitlines() if line.strip()]
-    name, _, message = (lines[-1] if lines else "").partition(": ")
-    cls = last.exception_class_path or name
-    if cls.startswith("masthead.") and message.strip():
-        return message.strip()
-    return "something unexpected went wrong (the server's log has the details)"

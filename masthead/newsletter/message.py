@@ -32,7 +32,7 @@ def render(post) -> tuple[str, str, str]:
     import css_inline
     from django.conf import settings
 
-    from masthead.content.actions import get_site
+    from masthead.content.models import get_site
     from masthead.render.engine import render_body
     from masthead.sitegen.bodies import context_for
     from masthead.sitegen.feeds import absolute_links

@@ -177,7 +177,8 @@ POSTS_QUERY = (f"SELECT {', '.join(POST_COLUMNS)} FROM content_post WHERE status
 def current_site() -> SiteView:
     """The site's settings as pages show them, read now: for jobs and views that make
     one page or message outside a build (a build reads them once, in :func:`load`)."""
-    from masthead.content.actions import get_site
+    from masthead.content.models import get_site
+
 
     return site_view(get_site())
 

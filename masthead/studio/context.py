@@ -11,7 +11,7 @@ def build_status(request: HttpRequest) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     from masthead.content.models import Post
-    from masthead.jobs.worker import last_build_problem
+    from masthead.publishing.tasks import last_build_problem
 
     left_out = Post.objects.filter(status=Post.PUBLISHED).exclude(render_problem="").count()
     return {"build_problem": last_build_problem(), "posts_left_out": left_out}

@@ -25,9 +25,9 @@ from django.views.decorators.http import require_POST
 
 from masthead.accounts import permissions
 from masthead.accounts.models import Role
-from masthead.content import publishing
 from masthead.content.models import Post, Revision
 from masthead.errors import ContentError, MastheadError
+from masthead.publishing import actions as publishing
 from masthead.studio.views.access import studio_login_required
 from masthead.studio.views.sources import source_label
 
@@ -72,7 +72,8 @@ def _draft_from(request: HttpRequest) -> publishing.Draft:
 
 
 def _site_zone() -> zoneinfo.ZoneInfo:
-    from masthead.content.actions import get_site
+    from masthead.content.models import get_site
+
 
     return zoneinfo.ZoneInfo(get_site().timezone)
 
@@ -243,7 +244,7 @@ def autosave_post(request: HttpRequest, post_id: int) -> HttpResponse:
 def preview(request: HttpRequest) -> HttpResponse:
     """The body as the site will show it: the same Markdown, citations and sanitising; a
     citation of a key no source has is shown as a problem where it stands, and listed."""
-    from masthead.content.actions import get_site
+    from masthead.content.models import get_site
     from masthead.render.engine import render_preview, writers_words
     from masthead.sitegen.bodies import context_for
 

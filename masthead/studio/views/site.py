@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from masthead.accounts import permissions
-from masthead.content import publishing
 from masthead.errors import ContentError
+from masthead.publishing import actions as publishing
 from masthead.studio.views.access import studio_login_required
 
 
@@ -38,7 +38,7 @@ SWITCHES = {"comments"}  # settings that are on or off: a checkbox
 @studio_login_required
 def site_settings_view(request: HttpRequest) -> HttpResponse:
     from masthead.content import site_settings
-    from masthead.content.actions import get_site
+    from masthead.content.models import get_site
     from masthead.render import citeproc
 
     if not permissions.can_manage_site(request.user):

@@ -12,7 +12,7 @@ from django.http import (
 from django.shortcuts import render
 
 from masthead.accounts.models import Role
-from masthead.content import publishing
+from masthead.publishing import actions as publishing
 from masthead.studio.views.access import studio_login_required
 
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from masthead.content.actions import ImportSummary, import_posts
 from masthead.content.models import Author, Comment, Post
 from masthead.importers.platform import CommentData, PlatformItem, SettingsData
+from masthead.publishing.store import ImportSummary, import_posts
 
 CHUNK = 500
 
@@ -98,7 +98,8 @@ class _Store:
         self._link_replies()
 
     def _settings(self, record: SettingsData) -> None:
-        from masthead.content.actions import get_site, update_settings
+        from masthead.content.models import get_site
+        from masthead.publishing.store import update_settings
 
         site = get_site()
         changed = {k: v for k, v in record.values.items() if getattr(site, k, None) != v}

@@ -1,4 +1,5 @@
-"""The jobs themselves. Each takes ids, checks the current state and may run again."""
+"""Publishing's jobs: the build, and scheduled posts. Each checks the current state and
+may run again; actions enqueue them by name (``"publishing.build_site"``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+
+from masthead.jobs.queue import enqueue
 
 log = logging.getLogger("masthead.jobs")
 
@@ -45,7 +48,7 @@ def publish_due(post_id: int) -> str:
     """Publish a scheduled post whose time has come (nothing if it was unscheduled,
     rescheduled to later or already published), then build."""
     from masthead.content.models import Post
-    from masthead.content.publishing import publish_scheduled_post
+    from masthead.publishing.actions import publish_scheduled_post
 
     with transaction.atomic():
         post = Post.objects.select_for_update().filter(pk=post_id).first()
@@ -58,29 +61,36 @@ def publish_due(post_id: int) -> str:
 
 
 @task()
-def send_password_reset(user_id: int) -> str:
-    """Email a one-hour link that sets a new password (it stops working once used,
-    because the token covers the password hash)."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import EmailMessage
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
+def catch_up_scheduled() -> int:
+    """Queue the publishing of every scheduled post that is due (a starting worker runs
+    this: a post's own job may have been lost, or its time passed while none ran)."""
+    from masthead.content.models import Post
 
-    from masthead.accounts.models import User
-    from masthead.sitegen.snapshot import current_site
+    now = timezone.now()
+    due = list(Post.objects.filter(status=Post.SCHEDULED, published_at__lte=now)
+               .values_list("id", flat=True))
+    with transaction.atomic():
+        for post_id in due:
+            enqueue("publishing.publish_due", post_id, when=now)
+    if due:
+        log.info("%d scheduled post(s) are due", len(due))
+    return len(due)
 
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or settings.MASTHEAD_SMTP is None:
-        return "nothing to send"
-    site = current_site()
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    # The site's own address, never the Host header a request happened to carry.
-    link = f"{site.origin}/studio/password/reset/{uid}/{default_token_generator.make_token(user)}/"
-    EmailMessage(
-        subject=f"Set a new password for {site.title}",
-        body=(f"Someone (hopefully you) asked to set a new password for {user.email} on "
-              f"{site.title}.\n\nThis link works for an hour, once:\n\n{link}\n\n"
-              "If you did not ask, ignore this email: your password stays as it is.\n"),
-        to=[user.email],
-    ).send()
-    return "sent"
+
+def last_build_problem() -> str:
+    """Why the newest build job failed, in a line a writer can read (what the studio
+    shows on every page): the error's own message, never its class or a traceback; a
+    fault that is not a Masthead error (a bug) is named as such, its details left to
+    the server's log. Empty if the newest build did not fail."""
+    from django_tasks_db.models import DBTaskResult
+
+    last = (DBTaskResult.objects.filter(task_path=build_site.module_path)
+            .exclude(status="READY").order_by("-enqueued_at").first())
+    if last is None or last.status != "FAILED":
+        return ""
+    lines = [line for line in (last.traceback or "").strip().splitlines() if line.strip()]
+    name, _, message = (lines[-1] if lines else "").partition(": ")
+    cls = last.exception_class_path or name
+    if cls.startswith("masthead.") and message.strip():
+        return message.strip()
+    return "something unexpected went wrong (the server's log has the details)"

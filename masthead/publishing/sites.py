@@ -10,9 +10,9 @@ from masthead.errors import SiteError
 from masthead.site import SiteDir, create_site_dir, open_site
 
 if TYPE_CHECKING:
-    from masthead.content.actions import ImportSummary
+    from masthead.publishing.store import ImportSummary
 
-DEMO_CONTENT = Path(__file__).resolve().parent / "demo" / "content"
+DEMO_CONTENT = Path(__file__).resolve().parent.parent / "demo" / "content"
 
 
 def init_site(directory: Path, *, title: str, url: str,
@@ -28,7 +28,7 @@ def init_site(directory: Path, *, title: str, url: str,
     except Exception:
         (directory / "masthead.toml").unlink(missing_ok=True)
         raise
-    from masthead.content.actions import create_site
+    from masthead.publishing.store import create_site
 
     create_site(title=title, url=url)
     return site
@@ -45,9 +45,9 @@ def import_markdown_folder(site: SiteDir, folder: Path, *, dry_run: bool = False
                            progress=None) -> FolderImport:
     from django.db import transaction
 
-    from masthead.content.actions import get_site, import_posts, import_sources, update_settings
-    from masthead.content.models import Source
+    from masthead.content.models import Source, get_site
     from masthead.importers.markdown import read_folder
+    from masthead.publishing.store import import_posts, import_sources, update_settings
 
     current = get_site()
     existing = set(Source.objects.values_list("key", flat=True))
@@ -73,8 +73,8 @@ def import_markdown_folder(site: SiteDir, folder: Path, *, dry_run: bool = False
 
 
 def _store_comments(comments: list) -> None:
-    from masthead.content.imports import link_replies, upsert_comments
     from masthead.content.models import Post
+    from masthead.importers.store import link_replies, upsert_comments
 
     ids = {f"{'pages' if kind == Post.PAGE else 'posts'}/{slug}": pk
            for kind, slug, pk in Post.objects.values_list("kind", "slug", "id")}
@@ -91,7 +91,7 @@ def make_demo(directory: Path, *, url: str) -> SiteDir:
         if directory.exists() and any(directory.iterdir()):
             raise SiteError(f"{directory} exists and is not empty; choose another folder")
         site = init_site(directory, title="The Long Margin", url=url)
-    from masthead.content.actions import update_settings
+    from masthead.publishing.store import update_settings
 
     import_markdown_folder(site, DEMO_CONTENT)
     update_settings({"url": url})

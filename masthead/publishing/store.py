@@ -22,6 +22,7 @@ from masthead.content.models import (
     Site,
     Source,
     Tag,
+    get_site,
 )
 from masthead.errors import ContentError
 
@@ -55,11 +56,6 @@ class ImportSummary:
     unchanged: int = 0
 
 
-def get_site() -> Site:
-    site = Site.objects.first()
-    if site is None:
-        site = Site.objects.create()
-    return site
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """The studio's writes: create, save, autosave, publish, schedule, unpublish, restore.
 
-Like :mod:`masthead.content.actions`, these are the only code that changes posts for the
+Like :mod:`masthead.publishing.store`, these are the only code that changes posts for the
 studio; each is one transaction, and the jobs it needs (a build, a scheduled publish)
 are queued inside that transaction, so they exist exactly when the change does.
 Views check permissions (:mod:`masthead.accounts.permissions`) before calling these.
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.content.actions import _tag
 from masthead.content.models import Author, Post, PostAuthor, PostTag, Revision, Tag
 from masthead.errors import ContentError
-from masthead.jobs.queue import enqueue_build, enqueue_publish
+from masthead.jobs.queue import enqueue, enqueue_build
+from masthead.publishing.store import _tag
 
 if TYPE_CHECKING:
     from masthead.accounts.models import User
@@ -133,7 +133,7 @@ def check_renders(body: str) -> None:
     post that would be left out of the site is refused before it is published."""
     from django.conf import settings
 
-    from masthead.content.actions import get_site
+    from masthead.content.models import get_site
     from masthead.errors import MastheadError
     from masthead.render.citations import UnknownKeyError
     from masthead.render.engine import render_body, writers_words
@@ -280,7 +280,7 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
     post.email_on_publish = email and post.kind == Post.POST
     post.save()
     _revision(post, Revision.SAVE, user)
-    enqueue_publish(post.pk, post.published_at)
+    enqueue("publishing.publish_due", post.pk, when=post.published_at)
     if was_live:
         enqueue_build()  # it leaves the site until its new time
     return post
@@ -328,7 +328,7 @@ def publish_scheduled_post(post: Post) -> None:
 @transaction.atomic
 def change_settings(user: User, values: dict) -> None:
     """Settings from the studio; every page may show them, so the site is rebuilt."""
-    from masthead.content.actions import update_settings
+    from masthead.publishing.store import update_settings
 
     update_settings(values, source="studio settings")
     enqueue_build()
@@ -337,7 +337,7 @@ def change_settings(user: User, values: dict) -> None:
 @transaction.atomic
 def add_sources(user: User, items: dict) -> object:
     """Bibliography entries from the studio; posts citing them are rebuilt."""
-    from masthead.content.actions import import_sources
+    from masthead.publishing.store import import_sources
 
     summary = import_sources(items)
     if summary.created or summary.updated:
