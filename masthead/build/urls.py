@@ -8,8 +8,42 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
-RESERVED_PAGE_SLUGS = {"tags", "page", "search", "static", "archive", "studio", "media",
-                       "feed.xml", "rss.xml", "feed.json", "series", "authors"}
+# Every address the site makes or answers itself, whatever it holds: no post, page or
+# old URL may take one (an old URL there would make every build fail, or hide the
+# site's own file). Files at the top of public/, then folders whose whole tree is the
+# site's; year and month archives are matched below.
+SITE_FILES = {
+    "index.html": "the home page", "feed.xml": "the site's feed", "rss.xml": "the site's feed",
+    "feed.json": "the site's feed", "sitemap.xml": "the sitemap", "robots.txt": "robots.txt",
+    "404.html": "the page for missing addresses", "_redirects": "the list of redirects",
+    "_redirects.map": "the list of redirects", ".masthead-build": "the build's marker",
+}
+SITE_FOLDERS = {
+    "tags": "the tag pages", "page": "the home page's older pages", "archive": "the archive",
+    "search": "the search page", "static": "the theme's files", "media": "uploaded images",
+    "studio": "the studio", "newsletter": "the newsletter's pages",
+    "series": "the series pages", "authors": "the author pages",
+}
+RESERVED_PAGE_SLUGS = {*SITE_FOLDERS, "feed.xml", "rss.xml", "feed.json"}
+_ARCHIVE_RE = re.compile(r"^[0-9]{4}/(?:[0-9]{2}/)?index\.html$")
+
+
+def reserved_address(path: str) -> str:
+    """What the site keeps ``path`` for ("the site's feed"), or "" when it is free.
+
+    The one list of generated and reserved addresses: imports drop old URLs that are
+    on it, the studio refuses slugs that lead to it, and the build lets a redirect
+    there lose to the site's own output instead of failing.
+    """
+    name = file_for(path)
+    top = name.split("/", 1)[0]  # a file "tags" would also stand where the folder does
+    if top in SITE_FILES:
+        return SITE_FILES[top]
+    if top in SITE_FOLDERS:
+        return SITE_FOLDERS[top]
+    if _ARCHIVE_RE.match(name):
+        return "a year or month archive"
+    return ""
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

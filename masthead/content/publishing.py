@@ -76,14 +76,28 @@ def byline_for(user: User) -> Author:
                                  user=user)
 
 
-def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
-    from masthead.build.urls import RESERVED_PAGE_SLUGS, slugify
+def _reserved_for(kind: str, slug: str) -> tuple[str, str]:
+    """(the address a slug gives, what the site keeps it for) or (.., "") when free."""
+    from masthead.build import urls
+    from masthead.content.actions import get_site
 
-    if kind == Post.PAGE and wanted in RESERVED_PAGE_SLUGS:
-        raise ContentError(f"'{wanted}' is an address the site uses itself", field="slug")
+    path = urls.page_path(slug) if kind == Post.PAGE else urls.post_path(
+        get_site().permalink, slug=slug, id=0, published=timezone.now())
+    return path, urls.reserved_address(path)
+
+
+def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
+    from masthead.build.urls import slugify
+
+    if wanted:
+        path, why = _reserved_for(kind, wanted)
+        if why:
+            raise ContentError(f"'{wanted}' would give this {kind} the address {path}, an "
+                               f"address the site uses itself ({why}): choose another slug",
+                               field="slug")
     base = wanted or slugify(title) or "post"
-    if kind == Post.PAGE and base in RESERVED_PAGE_SLUGS:
-        base += "-page"
+    if not wanted and _reserved_for(kind, base)[1]:
+        base += f"-{kind}"
     taken = set(Post.objects.filter(kind=kind, slug__startswith=base)
                 .exclude(pk=exclude).values_list("slug", flat=True))
     if wanted and wanted in taken:

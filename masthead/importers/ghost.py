@@ -26,6 +26,7 @@ from masthead.importers.platform import (
     PlatformItem,
     SettingsData,
     make_slug,
+    old_urls,
     parse_when,
 )
 from masthead.importers.xmlstream import ExportFileError, Repairs
@@ -166,7 +167,7 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
             published_at=published,
             updated_at=updated if updated and published and updated > published else None,
             tags=list(dict.fromkeys(tag_names)), authors=names,
-            canonical_url=_s(p.get("canonical_url")), old_urls=[old] if old else [],
+            canonical_url=_s(p.get("canonical_url")), old_urls=old_urls([old], where, notes),
             extra=extra)
         yield PlatformItem(post=post, origin=extra["imported_from"], authors=people, html=html)
     if local_images:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from masthead.build.urls import RESERVED_PAGE_SLUGS, slugify
+from masthead.build.urls import page_path, reserved_address, slugify
 from masthead.content.actions import PostData
 from masthead.timestamps import parse_iso
 
@@ -101,6 +101,23 @@ def old_path(url: str) -> str:
     return path
 
 
+def old_urls(paths: list[str], where: str, notes: Notes) -> list[str]:
+    """The old addresses worth a redirect. One the site makes itself (its feed, the
+    home page, an archive, the tag pages...) is left out, with a note: a redirect there
+    would stand where the site's own file must."""
+    kept = []
+    for path in paths:
+        if not path or path in kept:
+            continue
+        why = reserved_address(path)
+        if why:
+            notes.warn(f"{where}: its old address {path} is the address of {why} here; "
+                       "it was left out (the post keeps its new address)")
+            continue
+        kept.append(path)
+    return kept
+
+
 def slug_from_path(path: str) -> str:
     """``/2018/09/rhoncus.html`` -> ``rhoncus``; ``/p/about.html`` -> ``about``."""
     last = [p for p in path.split("/") if p]
@@ -116,7 +133,7 @@ def make_slug(*candidates: str, kind: str = "post") -> str:
     for c in candidates:
         slug = slugify(c or "")[:120].strip("-")
         if slug:
-            if kind == "page" and slug in RESERVED_PAGE_SLUGS:
+            if kind == "page" and reserved_address(page_path(slug)):
                 slug = f"{slug}-page"
             return slug
     return "untitled"

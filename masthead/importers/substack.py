@@ -25,6 +25,7 @@ from masthead.importers.platform import (
     PlatformItem,
     make_slug,
     old_path,
+    old_urls,
     parse_when,
 )
 from masthead.importers.xmlstream import ExportFileError, Repairs
@@ -128,6 +129,7 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
             body="", where=where, status=Post.PUBLISHED if published else Post.DRAFT,
             excerpt=htmllib.unescape((row.get("subtitle") or "").strip()),
             published_at=parse_when(row.get("post_date") or ""),
-            old_urls=[old_path(f"/p/{name}")] if name and kind == "post" else [],
+            old_urls=old_urls([old_path(f"/p/{name}")], where, notes)
+            if name and kind == "post" else [],
             extra={"imported_from": f"substack:{number}"})
         yield PlatformItem(post=post, origin=f"substack:{number}", html=html)

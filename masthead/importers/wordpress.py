@@ -31,6 +31,7 @@ from masthead.importers.platform import (
     PlatformItem,
     make_slug,
     old_path,
+    old_urls,
     parse_when,
     plain_words,
 )
@@ -209,7 +210,7 @@ def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str
         where=where, status=mapped, excerpt=excerpt, published_at=published,
         updated_at=modified if modified and published and modified > published else None,
         tags=list(dict.fromkeys(tags)), authors=[p.name for p in people],
-        old_urls=[old] if old and old != "/" else [], extra=extra)
+        old_urls=old_urls([old], where, notes) if old != "/" else [], extra=extra)
     return PlatformItem(post=post, origin=origin, authors=people, html=html, wordpress=True)
 
 
