@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import run_masthead, serving
+from tests.importers.exports import POSTS_CSV, lying_zip, substack_row
 
 NS = ('xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
       'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
@@ -162,3 +163,32 @@ def test_the_studio_refuses_a_slug_that_would_take_one_of_the_sites_addresses(sq
         assert r.status_code == 302
     assert stored_titles(sqlite_site, sqlite_site.parent) == ["Tags"]
     run_masthead("build", site=sqlite_site)
+
+
+# -- Substack: zips that lie, folders that point outside -----------------------------------
+
+
+def test_a_zip_whose_post_claims_1000_bytes_but_inflates_to_20_mb_is_refused_in_one_line(
+        sqlite_site, tmp_path):
+    bomb = lying_zip(tmp_path / "export.zip", inflates_to=20 * 2**20)
+    assert bomb.stat().st_size < 100_000
+    done = run_masthead("import", "substack", bomb, site=sqlite_site, check=False)
+    line = one_line_error(done, str(bomb), "posts/1.bomb.html")
+    assert line.endswith("does not unpack to what the zip says it holds (a damaged or "
+                         "altered export); refused: download the export again")
+    assert stored_titles(sqlite_site, tmp_path) == []
+    run_masthead("build", site=sqlite_site)
+
+
+@pytest.mark.parametrize("post_id", ["../../secret", "1.x/../../../secret", "..\\secret"])
+def test_a_substack_folder_naming_a_file_outside_itself_is_refused_with_its_line(
+        sqlite_site, tmp_path, post_id):
+    (tmp_path / "secret.html").write_text("<p>Not the export's.</p>")
+    folder = tmp_path / "export" / "inner"
+    (folder / "posts").mkdir(parents=True)
+    (folder / "posts/1.fine.html").write_text("<p>Fine.</p>")
+    (folder / "posts.csv").write_text(POSTS_CSV + substack_row("1.fine", "Fine")
+                                      + substack_row(post_id, "Sneaky"))
+    done = run_masthead("import", "substack", folder, site=sqlite_site, check=False)
+    one_line_error(done, str(folder / "posts.csv"), "line 3", "'Sneaky'", post_id)
+    assert stored_titles(sqlite_site, tmp_path) == []
