@@ -151,6 +151,7 @@ def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool)
     import importlib
 
     from masthead.content.imports import import_platform
+    from masthead.importers import guard
     from masthead.importers.convert import converted
     from masthead.importers.platform import Notes
     from masthead.importers.xmlstream import Repairs
@@ -161,8 +162,9 @@ def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool)
     notes, repairs = Notes(), Repairs()
     # XML exports report bytes read; the others count their items.
     total = file.stat().st_size if platform in ("blogger", "wordpress") else None
-    with progress_bar("Importing", total) as advance:
-        records = converted(reader.read(file, notes, repairs, progress=advance), notes)
+    with progress_bar("Importing", total) as advance, guard.reported(file):
+        records = converted(guard.reading(reader.read(file, notes, repairs, progress=advance)),
+                            notes)
         summary = import_platform(records, dry_run=dry_run)
     s = summary.posts
     verb = "Would import" if dry_run else "Imported"

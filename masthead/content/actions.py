@@ -122,6 +122,7 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
                    .values_list("path", "post__slug"))
     fresh: list[tuple[Post, PostData]] = []
     for item in items:
+        item.tags, item.authors = _distinct(item.tags), _distinct(item.authors)
         for path in item.old_urls:
             if why := reserved_address(path):
                 raise ContentError(f"the old URL {path} is the address of {why} on this site; "
@@ -158,6 +159,17 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
     summary.created += len(fresh)
     Tag.objects.filter(posts__isnull=True).delete()
     return summary
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Names that make different slugs, the first spelling kept: a WordPress category
+    "Python" and its tag "python" (or "C++" and "C") are one tag here."""
+    from masthead.build.urls import slugify
+
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(slugify(name) or "tag", name)
+    return list(seen.values())
 
 
 def _add_relations(pairs: list[tuple[Post, PostData]], tag_cache: dict[str, Tag],

@@ -45,6 +45,10 @@ def load(path: Path) -> dict[str, Any]:
         doc = json.loads(raw)
     except UnicodeDecodeError:
         raise ExportFileError(path, "not UTF-8 text; expected a Ghost JSON export") from None
+    except RecursionError:
+        raise ExportFileError(path, "nested too deeply to read (lists or objects inside one "
+                              "another hundreds of levels down); a Ghost export never is: "
+                              "refused") from None
     except json.JSONDecodeError as exc:
         raise ExportFileError(path, f"not JSON at column {exc.colno} ({exc.msg}); expected "
                               "a Ghost JSON export", exc.lineno) from None

@@ -89,7 +89,10 @@ def old_path(url: str) -> str:
     """The path of an old permalink (the domain goes: the site may move with it)."""
     if not url:
         return ""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[x/": not an address
+        return ""
     path = unquote(parts.path) or "/"
     if not path.startswith("/"):
         path = "/" + path

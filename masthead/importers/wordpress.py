@@ -148,7 +148,10 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
 
 
 def _host(site: str) -> str:
-    return urlsplit(site).netloc or site or "wordpress"
+    try:
+        return urlsplit(site).netloc or site or "wordpress"
+    except ValueError:  # "http://[x": the origin is only a name
+        return site or "wordpress"
 
 
 def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str,

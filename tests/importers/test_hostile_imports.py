@@ -192,3 +192,83 @@ def test_a_substack_folder_naming_a_file_outside_itself_is_refused_with_its_line
     done = run_masthead("import", "substack", folder, site=sqlite_site, check=False)
     one_line_error(done, str(folder / "posts.csv"), "line 3", "'Sneaky'", post_id)
     assert stored_titles(sqlite_site, tmp_path) == []
+
+
+# -- never a traceback -----------------------------------------------------------------------
+
+
+def test_a_category_and_a_tag_of_the_same_name_become_one_tag(site, tmp_path):
+    both = ('<category domain="category" nicename="python"><![CDATA[Python]]></category>'
+            '<category domain="post_tag" nicename="python"><![CDATA[python]]></category>'
+            '<category domain="category" nicename="c"><![CDATA[C++]]></category>'
+            '<category domain="post_tag" nicename="c"><![CDATA[C]]></category>')
+    export = wxr(tmp_path, wp_item(1, "Both", categories=both))
+    done = run_masthead("import", "wordpress", export, site=site)
+    assert "(1 new, 0 updated, 0 unchanged)" in done.stdout
+    again = run_masthead("import", "wordpress", export, site=site)
+    assert "(0 new, 0 updated, 1 unchanged)" in again.stdout
+    run_masthead("build", site=site)
+    post = (site / "public/2021/03/both/index.html").read_text()
+    assert post.count('href="/tags/python/"') == 1 and post.count('href="/tags/c/"') == 1
+    assert (site / "public/tags/python/index.html").is_file()
+
+
+def test_a_ghost_export_nested_200000_deep_is_refused_in_one_line(sqlite_site, tmp_path):
+    export = tmp_path / "deep.ghost.json"
+    export.write_text('{"db": [{"data": {"posts": ' + "[" * 200_000 + "]" * 200_000 + "}}]}")
+    done = run_masthead("import", "ghost", export, site=sqlite_site, check=False)
+    line = one_line_error(done, str(export))
+    assert "nested too deeply to read" in line
+    assert stored_titles(sqlite_site, tmp_path) == []
+    run_masthead("build", site=sqlite_site)
+
+
+def test_a_body_of_1000_nested_divs_imports_as_its_text_with_a_note(sqlite_site, tmp_path):
+    deep = "<div>" * 1000 + "<p>At the <b>bottom</b>.</p>" + "</div>" * 1000
+    export = wxr(tmp_path, wp_item(1, "Deep", body="<p>On top.</p>" + deep),
+                 wp_item(2, "Shallow", body="<p>Plain <b>bold</b>.</p>"))
+    done = run_masthead("import", "wordpress", export, site=sqlite_site)
+    assert ("Note: item 1 'Deep': its HTML was nested more than 100 elements deep; what was "
+            "deeper is kept as plain text") in done.stdout
+    assert "'Shallow'" not in done.stdout
+    run_masthead("build", site=sqlite_site)
+    public = sqlite_site / "public/2021/03"
+    assert "At the bottom ." in (public / "deep/index.html").read_text().replace("\n", " ")
+    assert "<strong>bold</strong>" in (public / "shallow/index.html").read_text()
+
+
+def test_html_that_trips_the_converter_imports(sqlite_site, tmp_path):
+    odd = ('<p>See:</p><iframe src="http://[broken/"></iframe>'
+           '<table><tr><th colspan="99999999">Wide</th><th>B</th></tr>'
+           '<tr><td>1</td><td>2</td></tr></table>')
+    export = wxr(tmp_path, wp_item(1, "Odd", body=odd, link="http://[old.example/odd/"))
+    run_masthead("import", "wordpress", export, site=sqlite_site)
+    run_masthead("build", site=sqlite_site)
+    post = (sqlite_site / "public/2021/03/odd/index.html").read_text()
+    assert len(re.findall(r"<th[ >]", post)) == 2 and "Wide" in post
+    assert "http://[broken/" in post
+
+
+def test_an_export_the_reader_cannot_make_sense_of_ends_in_one_line_naming_it(sqlite_site,
+                                                                              tmp_path):
+    export = tmp_path / "odd.ghost.json"
+    export.write_text('{"db": [{"data": {"posts": [{"id": "a", "title": "Hello", "slug": '
+                      '"hello", "html": "<p>x</p>", "status": "published"}], '
+                      '"posts_tags": [1, 2]}}]}')
+    done = run_masthead("import", "ghost", export, site=sqlite_site, check=False)
+    line = one_line_error(done, f"{export}: at its first item: could not be read (")
+    assert line.endswith("; nothing was imported")
+    assert stored_titles(sqlite_site, tmp_path) == []
+
+
+def test_text_no_database_column_can_hold_is_made_to_fit(site, tmp_path):
+    export = tmp_path / "long.ghost.json"
+    long_title = "Nul\\u0000 " + "long " * 150
+    export.write_text('{"db": [{"data": {"posts": [{"id": "a", "title": "' + long_title
+                      + '", "slug": "long", "html": "<p>x\\u0000y</p>", "status": "published",'
+                      ' "published_at": "2021-03-04T10:00:00.000Z", "canonical_url": "https://'
+                      + "x" * 600 + '"}]}}]}')
+    run_masthead("import", "ghost", export, site=site)
+    run_masthead("build", site=site)
+    post = (site / "public/2021/03/long/index.html").read_text()
+    assert "Nul long long" in post and "xy" in post and "\0" not in post
