@@ -45,6 +45,12 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 THR = "http://purl.org/syndication/thread/1.0"
 APP = "http://purl.org/atom/app#"
 EXPECT = "a Blogger export (an Atom <feed> of entries)"
+# The prefixes Blogger writes, as its exports declare them; some exports use them
+# undeclared, which XML refuses ("unbound prefix"): they are declared on the way in.
+PREFIXES = {"app": APP, "thr": THR, "gd": "http://schemas.google.com/g/2005",
+            "georss": "http://www.georss.org/georss",
+            "openSearch": "http://a9.com/-/spec/opensearchrss/1.0/",
+            "media": "http://search.yahoo.com/mrss/"}
 _ID_RE = re.compile(r"(?:blog-(\d+))?\.(?:post|page)-(\d+)$")
 _PLACEHOLDER_AUTHORS = {"", "unknown", "anonymous", "noreply@blogger.com"}
 
@@ -89,7 +95,7 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
     """Posts, pages and comments, in the order of the file."""
     for n, (_root, entry) in enumerate(stream(path, {"entry"}, expect=EXPECT,
                                               root_names={"feed"}, repairs=repairs,
-                                              progress=progress), 1):
+                                              progress=progress, prefixes=PREFIXES), 1):
         if entry.find(f"{{{B2018}}}type") is not None:
             yield from _takeout_entry(entry, n, notes)
         else:

@@ -154,6 +154,10 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
         status = _s(p.get("status"))
         mapped = {"published": Post.PUBLISHED, "scheduled": Post.SCHEDULED}.get(status,
                                                                              Post.DRAFT)
+        visibility = _s(p.get("visibility")) or "public"
+        if visibility != "public" and mapped != Post.DRAFT:
+            notes.warn(f"{where}: it was for {visibility} only on Ghost; here it is public "
+                       "once published")
         if status == "sent":
             notes.warn(f"{where}: it was sent by email only; it is a draft here")
         slug = make_slug(_s(p.get("slug")), title, kind=kind)

@@ -82,7 +82,7 @@ def test_an_old_url_that_is_one_of_the_sites_own_addresses_is_left_out_with_a_no
     assert "does not redirect" not in built.stderr
     public = sqlite_site / "public"
     own = public / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
-    assert "/2021/03/clashing/" not in own.read_text()  # the site's file, not a redirect
+    assert "url=/2021/03/clashing/" not in own.read_text()  # the site's file, no redirect
     redirects = (public / "_redirects").read_text()
     assert redirects == "/2019/05/fine/ /2021/03/fine/ 301\n"
     assert (public / "2021/03/clashing/index.html").is_file()
@@ -272,3 +272,65 @@ def test_text_no_database_column_can_hold_is_made_to_fit(site, tmp_path):
     run_masthead("build", site=site)
     post = (site / "public/2021/03/long/index.html").read_text()
     assert "Nul long long" in post and "xy" in post and "\0" not in post
+
+
+# -- what real exports need ------------------------------------------------------------------
+
+KIND = "http://schemas.google.com/g/2005#kind"
+
+
+def blogger_entry(number: int, kind: str, title: str, extra: str = "") -> str:
+    return f"""<entry><id>tag:blogger.com,1999:blog-7.post-{number}</id>
+<published>2020-04-0{number % 9 + 1}T10:00:00.000+02:00</published>
+<category scheme='{KIND}' term='http://schemas.google.com/blogger/2008/kind#{kind}'/>
+<title type='text'>{title}</title><content type='html'>&lt;p&gt;{title} words.&lt;/p&gt;</content>
+<author><name>Ada</name><gd:image rel='http://schemas.google.com/g/2005#thumbnail' src='x'/></author>
+{extra}</entry>"""
+
+
+def test_a_blogger_export_using_undeclared_prefixes_imports_with_the_repairs_listed(
+        sqlite_site, tmp_path):
+    export = tmp_path / "blog.xml"
+    export.write_text("<?xml version='1.0' encoding='UTF-8'?>\n"
+                      "<?xml-stylesheet href='https://www.blogger.com/styles/atom.css'?>\n"
+                      "<feed xmlns='http://www.w3.org/2005/Atom'>\n"
+                      "<openSearch:totalResults>3</openSearch:totalResults>\n"
+                      + blogger_entry(1, "post", "Live", "<link rel='alternate' type='text/html' "
+                                      "href='https://x.blogspot.com/2020/04/live.html'/>"
+                                      "<georss:point>1 2</georss:point>")
+                      + "\n" + blogger_entry(2, "post", "Unfinished",
+                                             "<app:control><app:draft>yes</app:draft>"
+                                             "</app:control>")
+                      + "\n" + blogger_entry(3, "comment", "Nice",
+                                             "<thr:in-reply-to ref='tag:blogger.com,1999:"
+                                             "blog-7.post-1'/>")
+                      + "\n</feed>\n")
+    done = run_masthead("import", "blogger", export, site=sqlite_site)
+    assert "2 posts and pages (2 new" in done.stdout and "1 comments (1 new" in done.stdout
+    assert "Repaired 5 places that were not well-formed XML:" in done.stdout
+    repaired = [line.strip() for line in done.stdout.splitlines() if "prefix" in line]
+    assert [re.sub(r"; read as .*", "", r) for r in repaired] == [
+        f"{export}, line {n}: the prefix {prefix}: was not declared"
+        for n, prefix in ((4, "openSearch"), (9, "gd"), (10, "georss"), (16, "app"),
+                          (22, "thr"))]
+    run_masthead("build", site=sqlite_site)
+    public = sqlite_site / "public"
+    assert (public / "2020/04/live/index.html").is_file()
+    assert not (public / "2020/04/unfinished/index.html").exists()  # a draft stays one
+    assert "2020/04/live.html /2020/04/live/ 301" in (public / "_redirects").read_text()
+
+
+def test_a_password_protected_wordpress_post_becomes_a_draft_with_a_note(sqlite_site, tmp_path):
+    export = wxr(tmp_path, wp_item(1, "Secret", extra="<wp:post_password>hunter2"
+                                                      "</wp:post_password>"),
+                 wp_item(2, "Open", extra="<wp:post_password></wp:post_password>"))
+    done = run_masthead("import", "wordpress", export, site=sqlite_site)
+    assert "Note: item 1 'Secret': it was password-protected on WordPress; it is a draft " \
+           "here" in done.stdout
+    assert "'Open'" not in done.stdout
+    run_masthead("build", site=sqlite_site)
+    public = sqlite_site / "public"
+    assert not (public / "2021/03/secret").exists()
+    assert "Secret" not in (public / "feed.xml").read_text()
+    assert (public / "2021/03/open/index.html").is_file()
+    assert stored_titles(sqlite_site, tmp_path) == ["Open", "Secret"]
