@@ -51,11 +51,14 @@ class Draft:
         url = self.canonical_url.strip()
         if url and not re.match(r"^https?://[^\s/]+", url):
             raise ContentError("must be an http(s) address", field="canonical_url")
-        tags = []
+        from masthead.build.urls import slugify
+
+        tags, slugs = [], set()
         for t in self.tags:
-            t = " ".join(t.split())
-            if t and t not in tags:
-                tags.append(t[:200])
+            t = " ".join(t.split())[:200]
+            if t and (slugify(t) or "tag") not in slugs:  # "Python" and "python": one tag
+                slugs.add(slugify(t) or "tag")
+                tags.append(t)
         return Draft(title=title, body=self.body.replace("\r\n", "\n"), slug=slug,
                      excerpt=self.excerpt.strip(), tags=tags, canonical_url=url)
 

@@ -157,10 +157,14 @@ def test_the_studio_refuses_a_slug_that_would_take_one_of_the_sites_addresses(sq
             assert html.escape(f"'{slug}' would give this {kind} the address {path}, an "
                                f"address the site uses itself ({why}): choose another slug",
                                quote=True) in r.text
-        # Without a slug of their own, such titles get a free address.
+        # Without a slug of their own, such titles get a free address; tags spelled two
+        # ways are one tag, as on import.
         s.get("/studio/posts/new/")
-        r = s.post("/studio/posts/new/", {"title": "Tags", "body": "Text.", "action": "save"})
+        r = s.post("/studio/posts/new/", {"title": "Tags", "body": "Text.", "action": "save",
+                                          "tags": "Python, python, C++, C"})
         assert r.status_code == 302
+        edit = s.get(r.headers["location"]).text
+        assert 'value="Python, C++"' in edit
     assert stored_titles(sqlite_site, sqlite_site.parent) == ["Tags"]
     run_masthead("build", site=sqlite_site)
 
