@@ -110,9 +110,10 @@ def import_markdown(site: SiteOption, folder: Path, dry_run: bool) -> None:
     from masthead import site_actions
 
     s = site.open()
+    from masthead.importers import guard
     from masthead.importers.markdown import count_files
 
-    with progress_bar("Reading", count_files(folder)) as advance:
+    with progress_bar("Reading", count_files(folder)) as advance, guard.reported(folder):
         result = site_actions.import_markdown_folder(s, folder, dry_run=dry_run,
                                                      progress=advance)
     verb = "Would import" if dry_run else "Imported"

@@ -338,3 +338,17 @@ def test_a_password_protected_wordpress_post_becomes_a_draft_with_a_note(sqlite_
     assert "Secret" not in (public / "feed.xml").read_text()
     assert (public / "2021/03/open/index.html").is_file()
     assert stored_titles(sqlite_site, tmp_path) == ["Open", "Secret"]
+
+
+@pytest.mark.parametrize("fence, assign", [("---", "tags: "), ("+++", "tags = ")])
+def test_front_matter_nested_100000_deep_is_refused_naming_the_file(sqlite_site, tmp_path,
+                                                                    fence, assign):
+    folder = tmp_path / "md"
+    (folder / "posts").mkdir(parents=True)
+    (folder / "posts/fine.md").write_text("---\ntitle: Fine\n---\nWords.\n")
+    (folder / "posts/deep.md").write_text(f"{fence}\n{assign}" + "[" * 100_000
+                                          + "]" * 100_000 + f"\n{fence}\nWords.\n")
+    done = run_masthead("import", "markdown", folder, site=sqlite_site, check=False)
+    line = one_line_error(done, str(folder / "posts/deep.md"))
+    assert "nested too deeply to read" in line
+    assert stored_titles(sqlite_site, tmp_path) == []
