@@ -204,11 +204,23 @@ def _fit(post) -> None:
     post.old_urls = [u for u in post.old_urls if len(u) <= 1000]
 
 
+def stored_origin(origin: str) -> str:
+    """A comment's origin as its column holds it: one longer than 300 characters (an
+    export's odd id) keeps its start and a hash of the whole, so it stays unique."""
+    if len(origin) <= 300:
+        return origin
+    import hashlib
+
+    return origin[:235] + "~" + hashlib.sha256(origin.encode()).hexdigest()
+
+
 def upsert_comments(comments: list[CommentData], post_ids: dict[str, int],
                     parents: list[tuple[str, str]]) -> tuple[int, int, int]:
     """Create or update comments by origin (their posts must be in ``post_ids``);
     (child, parent) origins are added to ``parents`` for :func:`link_replies`.
     Returns (created, updated, unchanged)."""
+    for c in comments:
+        c.origin, c.parent_origin = stored_origin(c.origin), stored_origin(c.parent_origin)
     existing = {c.origin: c for c in Comment.objects.filter(
         origin__in=[c.origin for c in comments])}
     new = []

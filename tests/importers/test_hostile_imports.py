@@ -352,3 +352,18 @@ def test_front_matter_nested_100000_deep_is_refused_naming_the_file(sqlite_site,
     line = one_line_error(done, str(folder / "posts/deep.md"))
     assert "nested too deeply to read" in line
     assert stored_titles(sqlite_site, tmp_path) == []
+
+
+def test_a_comment_with_an_id_longer_than_its_column_imports_and_imports_again(site, tmp_path):
+    odd_id = "tag:example.org,2020:" + "c" * 400
+    export = tmp_path / "blog.xml"
+    export.write_text(
+        "<feed xmlns='http://www.w3.org/2005/Atom'>"
+        + blogger_entry(1, "post", "Commented")
+        + blogger_entry(2, "comment", "Long id", "<thr:in-reply-to ref='tag:blogger.com,1999:"
+                        "blog-7.post-1'/>").replace("tag:blogger.com,1999:blog-7.post-2", odd_id)
+        + "</feed>")
+    done = run_masthead("import", "blogger", export, site=site)
+    assert "1 comments (1 new" in done.stdout
+    again = run_masthead("import", "blogger", export, site=site)
+    assert "1 comments (0 new, 0 updated, 1 unchanged)" in again.stdout
