@@ -202,6 +202,7 @@ def _fit(post) -> None:
     post.tags = [clean(t, 200) for t in post.tags]
     post.authors = [clean(a, 200) for a in post.authors]
     post.old_urls = [u for u in post.old_urls if len(u) <= 1000]
+    post.extra = {k: clean(v) if isinstance(v, str) else v for k, v in post.extra.items()}
 
 
 def stored_origin(origin: str) -> str:

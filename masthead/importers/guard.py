@@ -25,7 +25,8 @@ class ItemError(MastheadError):
     """Something unexpected happened to one item of an export."""
 
     def __init__(self, where: str, what: str):
-        super().__init__(f"{where}: {what}")
+        where = "".join(c if c.isprintable() else " " for c in where)
+        super().__init__(f"{where[:160]}{'…' if len(where) > 160 else ''}: {what}")
 
 
 def plain(exc: BaseException) -> str:
@@ -34,7 +35,7 @@ def plain(exc: BaseException) -> str:
         return "it is nested too deeply to read"
     if isinstance(exc, MemoryError):
         return "it needs more memory than this machine has"
-    text = " ".join(str(exc).split())[:200]
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(exc)).split())[:200]
     return f"an unexpected problem: {text}" if text else "an unexpected problem"
 
 

@@ -270,12 +270,14 @@ def test_text_no_database_column_can_hold_is_made_to_fit(site, tmp_path):
     long_title = "Nul\\u0000 " + "long " * 150
     export.write_text('{"db": [{"data": {"posts": [{"id": "a", "title": "' + long_title
                       + '", "slug": "long", "html": "<p>x\\u0000y</p>", "status": "published",'
+                      ' "meta_title": "SEO\\u0000 title",'
                       ' "published_at": "2021-03-04T10:00:00.000Z", "canonical_url": "https://'
                       + "x" * 600 + '"}]}}]}')
     run_masthead("import", "ghost", export, site=site)
     run_masthead("build", site=site)
     post = (site / "public/2021/03/long/index.html").read_text()
     assert "Nul long long" in post and "xy" in post and "\0" not in post
+    assert "<title>SEO title</title>" in post
 
 
 # -- what real exports need ------------------------------------------------------------------
