@@ -303,13 +303,19 @@ def _nginx_quote(value: str) -> str:
 
 def plan(snap: Snapshot, theme: Theme, store: BodyStore,
          media: Path | None = None) -> list[Output]:
+    """Every output of the site. Two that want one address (a page and a post both at
+    /hello/ under the permalink /{slug}/) cannot both be built: the first planned keeps
+    it (posts, then pages, then the site's own pages), the build says so and goes on, so
+    that one clash does not hold back every other change."""
     outputs = Planner(snap, theme, store, media).plan()
     seen: dict[str, Output] = {}
+    kept = []
     for o in outputs:
         if o.name in seen:
-            from masthead.errors import BuildError
-
-            raise BuildError(f"two things want the same address /{o.name}: "
-                             "check permalinks, page slugs and old URLs")
+            address = "/" + o.name.removesuffix("index.html")
+            log.warning(f"warning: two things want the address {address}; only the first is "
+                        "built: give a page or post another slug, or change the permalink")
+            continue
         seen[o.name] = o
-    return outputs
+        kept.append(o)
+    return kept

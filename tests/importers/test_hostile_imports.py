@@ -369,3 +369,20 @@ def test_a_comment_with_an_id_longer_than_its_column_imports_and_imports_again(s
     assert "1 comments (1 new" in done.stdout
     again = run_masthead("import", "blogger", export, site=site)
     assert "1 comments (0 new, 0 updated, 1 unchanged)" in again.stdout
+
+
+def test_a_page_and_a_post_at_one_address_do_not_stop_the_build(sqlite_site, tmp_path):
+    folder = tmp_path / "md"
+    for kind in ("posts", "pages"):
+        (folder / kind).mkdir(parents=True)
+        (folder / kind / "hello.md").write_text(
+            f"---\ntitle: Hello {kind}\ndate: 2021-03-04\n---\nWords of the {kind}.\n")
+    (folder / "posts/other.md").write_text("---\ntitle: Other\ndate: 2021-03-05\n---\nMore.\n")
+    run_masthead("import", "markdown", folder, site=sqlite_site)
+    run_masthead("settings", "permalink", "/{slug}/", site=sqlite_site)
+    built = run_masthead("build", site=sqlite_site)
+    assert ("warning: two things want the address /hello/; only the first is "
+            "built: give a page or post another slug, or change the permalink") in built.stderr
+    public = sqlite_site / "public"
+    assert "Words of the posts." in (public / "hello/index.html").read_text()
+    assert "More." in (public / "other/index.html").read_text()
