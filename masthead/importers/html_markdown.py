@@ -29,6 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
+from masthead.importers.html_bounds import MAX_DEPTH, flatten, table_spans
+
 
 @dataclass
 class Conversion:
@@ -458,45 +460,6 @@ def shortcodes(text: str, warnings: list[str]) -> str:
 
 # --- the conversion ----------------------------------------------------------------------
 
-MAX_DEPTH = 100  # elements inside elements; deeper ones become their text (see below)
-
-
-def _flatten(soup: BeautifulSoup, limit: int = MAX_DEPTH) -> bool:
-    """Put the text of each element ``limit`` levels down in its place; True if any was.
-
-    The conversion walks the tree recursively and some tidying steps look through every
-    level, so HTML nested 1,000 deep (a page builder's, or a hostile export's) would
-    exhaust the stack or take minutes. This walk has no recursion, and costs a small
-    fraction of a conversion."""
-    deep: list[Tag] = []
-    stack: list[tuple[Tag, int]] = [(soup, 0)]
-    while stack:
-        node, depth = stack.pop()
-        for child in node.contents:
-            if isinstance(child, Tag):
-                if depth + 1 >= limit:
-                    deep.append(child)  # and not below it: its text is all that stays
-                else:
-                    stack.append((child, depth + 1))
-    for tag in deep:
-        tag.replace_with(NavigableString(tag.get_text(" ")))
-    return bool(deep)
-
-
-MAX_SPAN = 50  # a table cell as wide or tall as this many; markdownify repeats cells
-
-
-def _table_spans(soup: BeautifulSoup) -> None:
-    """A ``colspan="99999999"`` would be written out as that many cells: spans past
-    MAX_SPAN, or not numbers, are dropped."""
-    for cell in soup.find_all(["td", "th"]):
-        for name in ("colspan", "rowspan"):
-            value = cell.get(name)
-            if value is not None and not (str(value).strip().isdigit()
-                                          and int(value) <= MAX_SPAN):
-                del cell[name]
-
-
 def to_markdown(html: str, *, wordpress: bool = False) -> Conversion:
     """Markdown for an HTML body; ``wordpress`` also reads block comments, classic-editor
     paragraphs and shortcodes."""
@@ -506,11 +469,11 @@ def to_markdown(html: str, *, wordpress: bool = False) -> Conversion:
         html = shortcodes(html, warnings)
         html = autop(html)
     soup = BeautifulSoup(html, "html.parser")
-    if _flatten(soup):
+    if flatten(soup):
         warnings.append(f"its HTML was nested more than {MAX_DEPTH} elements deep; what was "
                         "deeper is kept as plain text")
     if "span" in html:
-        _table_spans(soup)
+        table_spans(soup)
     # Each step looks at the source first: most bodies have none of what it mends, and
     # a tree search costs more than a substring test (a 50,000-post import does many).
     if "<!--" in html:
