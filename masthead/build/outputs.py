@@ -250,10 +250,10 @@ class Planner:
                 if taken is None:  # most sites have no old URLs
                     taken = _Addresses(o.name for o in self.outputs)
                 name = urls.file_for(old)
-                why = urls.reserved_address(old) or taken.conflict(name)
+                why = urls.redirect_problem(old) or taken.conflict(name)
                 if why:
                     log.warning(f"warning: the old URL {old} of '{p.title}' does not redirect: "
-                                f"it is the address of {why}")
+                                f"it is {why}")
                     continue
                 taken.add(name)
                 rules.append((old, p.path))
@@ -289,11 +289,11 @@ class _Addresses:
     def conflict(self, name: str) -> str:
         """What already stands at ``name`` ("" if nothing)."""
         if name in self.files or name in self.folders:
-            return "another page of the site"
+            return "the address of another page of the site"
         parts = name.split("/")
         for i in range(1, len(parts)):
             if "/".join(parts[:i]) in self.files:
-                return "another page of the site"
+                return "the address of another page of the site"
         return ""
 
 

@@ -62,6 +62,20 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{host}" if parts.scheme and host else ""
 
 
+MAX_FILE_NAME = 255  # bytes in one name of a path (ext4, XFS, APFS all stop there)
+
+
+def redirect_problem(path: str) -> str:
+    """Why no redirect can stand at ``path`` ("the address of the site's feed",
+    "longer than a file name can be"), or "" when one can."""
+    why = reserved_address(path)
+    if why:
+        return f"the address of {why}"
+    if any(len(part.encode()) > MAX_FILE_NAME for part in file_for(path).split("/")):
+        return f"a name longer than a file's can be ({MAX_FILE_NAME} bytes)"
+    return ""
+
+
 def slugify(text: str) -> str:
     """A URL slug: lowercase words joined by hyphens; non-Latin letters are kept."""
     text = unicodedata.normalize("NFKC", text).strip().lower()

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from masthead.build.urls import reserved_address
+from masthead.build.urls import redirect_problem
 from masthead.content import site_settings
 from masthead.content.models import (
     Author,
@@ -124,9 +124,9 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
     for item in items:
         item.tags, item.authors = _distinct(item.tags), _distinct(item.authors)
         for path in item.old_urls:
-            if why := reserved_address(path):
-                raise ContentError(f"the old URL {path} is the address of {why} on this site; "
-                                   "remove it", path=item.where, field="aliases")
+            if why := redirect_problem(path):
+                raise ContentError(f"the old URL {path} is {why} on this site; remove it",
+                                   path=item.where, field="aliases")
             owner = claimed.get(path)
             if owner is not None and owner != item.slug:
                 raise ContentError(f"old URL {path} already belongs to '{owner}'",

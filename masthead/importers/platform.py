@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from masthead.build.urls import page_path, reserved_address, slugify
+from masthead.build.urls import page_path, redirect_problem, reserved_address, slugify
 from masthead.content.actions import PostData
 from masthead.timestamps import parse_iso
 
@@ -112,10 +112,10 @@ def old_urls(paths: list[str], where: str, notes: Notes) -> list[str]:
     for path in paths:
         if not path or path in kept:
             continue
-        why = reserved_address(path)
+        why = redirect_problem(path)
         if why:
-            notes.warn(f"{where}: its old address {path} is the address of {why} here; "
-                       "it was left out (the post keeps its new address)")
+            notes.warn(f"{where}: its old address {path} is {why} here; it was left out "
+                       "(the post keeps its new address)")
             continue
         kept.append(path)
     return kept

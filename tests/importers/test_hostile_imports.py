@@ -66,6 +66,17 @@ def one_line_error(result, *names: str) -> str:
 # -- old URLs that are the site's own addresses ------------------------------------------
 
 
+def test_an_old_url_longer_than_a_file_name_is_left_out_with_a_note(sqlite_site, tmp_path):
+    link = "https://old.example/2019/" + "é" * 130 + ".html"  # 260 bytes in UTF-8
+    export = wxr(tmp_path, wp_item(1, "Long", link=link))
+    done = run_masthead("import", "wordpress", export, site=sqlite_site)
+    assert (f"Note: item 1 'Long': its old address {link.removeprefix('https://old.example')}"
+            " is a name longer than a file's can be (255 bytes) here; it was left out") \
+        in done.stdout
+    run_masthead("build", site=sqlite_site)
+    assert (sqlite_site / "public/_redirects").read_text() == ""
+
+
 @pytest.mark.parametrize("link", ["https://old.example/feed.xml", "https://old.example/index.html",
                                   "https://old.example/search/", "https://old.example/tags/",
                                   "https://old.example/archive/", "https://old.example/2021/",
@@ -98,13 +109,15 @@ def test_a_colliding_old_url_already_in_the_database_loses_to_the_site_and_the_b
         post = db.execute("SELECT post_id FROM content_oldurl").fetchone()[0]
         db.executemany("INSERT INTO content_oldurl (path, post_id) VALUES (?, ?)",
                        [("/feed.xml", post), ("/2021/03/older-import/", post + 0),
-                        ("/2021/", post)])
+                        ("/2021/", post), ("/" + "a" * 300 + ".html", post)])
     db.close()
     built = run_masthead("build", site=sqlite_site)
     assert "warning: the old URL /feed.xml of 'Older import' does not redirect: it is the " \
            "address of the site's feed" in built.stderr
     assert "warning: the old URL /2021/ of 'Older import' does not redirect: it is the " \
            "address of a year or month archive" in built.stderr
+    assert f"warning: the old URL /{'a' * 300}.html of 'Older import' does not redirect: it " \
+           "is a name longer than a file's can be (255 bytes)" in built.stderr
     public = sqlite_site / "public"
     assert (public / "feed.xml").read_text().startswith("<?xml")
     assert "<h1" in (public / "2021/index.html").read_text()
