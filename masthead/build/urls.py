@@ -77,10 +77,14 @@ def redirect_problem(path: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """A URL slug: lowercase words joined by hyphens; non-Latin letters are kept."""
+    """A URL slug: lowercase words joined by hyphens; non-Latin letters are kept.
+
+    At most 200 bytes of UTF-8, not characters: a slug is a file name in public/, and
+    200 Chinese characters (600 bytes) would be a name no file system takes."""
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = re.sub(r"[^\w\s-]", "", text)
-    return re.sub(r"[\s_-]+", "-", text).strip("-")[:200]
+    slug = re.sub(r"[\s_-]+", "-", text).strip("-")
+    return slug.encode()[:200].decode("utf-8", "ignore").strip("-")
 
 
 def post_path(pattern: str, *, slug: str, id: int, published: dt.datetime | None) -> str:

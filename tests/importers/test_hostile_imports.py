@@ -399,3 +399,12 @@ def test_a_page_and_a_post_at_one_address_do_not_stop_the_build(sqlite_site, tmp
     public = sqlite_site / "public"
     assert "Words of the posts." in (public / "hello/index.html").read_text()
     assert "More." in (public / "other/index.html").read_text()
+
+
+def test_a_long_title_in_chinese_makes_a_slug_a_file_system_can_hold(sqlite_site, tmp_path):
+    title = "中文标题" * 30  # 120 characters, 360 bytes of UTF-8
+    assert "<wp:post_name></wp:post_name>" in wp_item(1, title)  # the slug comes from it
+    run_masthead("import", "wordpress", wxr(tmp_path, wp_item(1, title)), site=sqlite_site)
+    run_masthead("build", site=sqlite_site)
+    [folder] = [p for p in (sqlite_site / "public/2021/03").iterdir() if p.is_dir()]
+    assert len(folder.name.encode()) <= 200 and folder.name.startswith("中文标题")
