@@ -4,7 +4,7 @@
     .venv/bin/python bench/build.py [--posts 10000] [--vs-hugo] [--keep DIR]
     .venv/bin/python bench/build.py --scaling 1000,10000,50000
 
-Generates the corpus with ../shared/bench/make_corpus.py (deterministic), imports it into
+Generates the corpus with bench/corpus.py (deterministic), imports it into
 a fresh SQLite site, and times the real CLI, each step in its own process:
   1. `masthead build --full`   (Markdown, citations, every page, feeds, search index)
   2. `masthead build`          with nothing changed
@@ -12,9 +12,9 @@ a fresh SQLite site, and times the real CLI, each step in its own process:
   4. add one new post, import it, then `masthead build`
 With --scaling it only runs step 1 for each size, each on a corpus and site of its own, and
 prints the time a post at each size beside the target (within 25 % of each other), with
-the fixed and per-post cost of a straight-line fit. With --vs-hugo it also builds the same corpus with Hugo (Debian's, with the templates in
-../shared/bench/hugo-site/) and indexes Hugo's output with Pagefind (PyPI pagefind-bin),
-installing either if missing, and prints the ratio the build-speed issue sets
+the fixed and per-post cost of a straight-line fit. With --vs-hugo it also builds the same corpus with Hugo (Debian's, with the site in
+bench/hugo/: the same pages and feeds Masthead makes) and indexes Hugo's output with Pagefind
+(PyPI pagefind-bin), installing either if missing, and prints the ratio the build-speed issue sets
 (Masthead / (Hugo + Pagefind) <= 0.5). Peak memory is the largest total proportional set
 size (PSS: pages shared after a fork counted once) of each command's whole process tree,
 workers and Pandoc included, sampled every 100 ms.
@@ -33,8 +33,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "bench"
-MAKE_CORPUS = SHARED / "make_corpus.py"
+HUGO_SITE = ROOT / "bench" / "hugo"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import source_keys, write_corpus  # noqa: E402
 
 
 def ensure(module: str, requirement: str) -> None:
@@ -77,29 +79,6 @@ def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]
     return seconds, peak[0] / 2**20, out.strip()
 
 
-def shift_into_the_past(posts: Path) -> None:
-    """make_corpus dates a post every 13 hours from 2012: past 10,000 posts the dates run
-    into the future, and a future date means scheduled, not published. Move every date
-    back by the same amount so the newest post is a day old."""
-    import datetime as dt
-    import re
-
-    files = sorted(posts.glob("*.md"))
-    date_re = re.compile(r"^date: (.+)$", re.M)
-
-    def date_of(text: str) -> dt.datetime:
-        return dt.datetime.fromisoformat(date_re.search(text).group(1))
-
-    newest = max(date_of(p.read_text()) for p in files)
-    now = dt.datetime.now(dt.UTC)
-    if newest < now:
-        return
-    shift = newest - now + dt.timedelta(days=1)
-    for p in files:
-        text = p.read_text()
-        p.write_text(date_re.sub(f"date: {(date_of(text) - shift).isoformat()}", text, count=1))
-
-
 def masthead(*args: str, site: Path) -> tuple[float, float, str]:
     return measure([sys.executable, "-m", "masthead", "--site", str(site), *args])
 
@@ -107,18 +86,20 @@ def masthead(*args: str, site: Path) -> tuple[float, float, str]:
 def hugo_and_pagefind(work: Path, posts: int) -> tuple[float, float, float, float, int]:
     if not shutil.which("hugo"):
         print("Installing Hugo from Debian...", flush=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=True,
-                       stdout=subprocess.DEVNULL)
+        done = subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=False,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if done.returncode != 0 or not shutil.which("hugo"):
+            sys.exit("--vs-hugo needs Hugo, and it could not be installed: install it with "
+                     "`apt-get install hugo` (Debian) and run this again.")
     ensure("pagefind_bin", "pagefind-bin==1.5.2")
     import pagefind_bin
 
     pagefind = Path(pagefind_bin.__file__).parent / "pagefind"
     site = work / "hugo"
     if not (site / "content" / "posts").is_dir():
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(site), "--posts", str(posts),
-                        "--flavor", "hugo"], check=True)
-        shutil.copy(SHARED / "hugo-site" / "config.toml", site / "config.toml")
-        shutil.copytree(SHARED / "hugo-site" / "layouts", site / "layouts", dirs_exist_ok=True)
+        write_corpus(site, posts, flavor="hugo")
+    shutil.copy(HUGO_SITE / "config.toml", site / "config.toml")
+    shutil.copytree(HUGO_SITE / "layouts", site / "layouts", dirs_exist_ok=True)
     out = work / "hugo-public"
     shutil.rmtree(out, ignore_errors=True)
     t_hugo, m_hugo, _ = measure(["hugo", "--quiet", "-d", str(out)], cwd=site)
@@ -132,9 +113,7 @@ def prepare(work: Path, posts: int) -> tuple[Path, Path]:
     corpus, site = work / "corpus", work / "site"
     if not (corpus / "posts").is_dir():
         print(f"Generating {posts} posts...", flush=True)
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--posts",
-                        str(posts)], check=True)
-        shift_into_the_past(corpus / "posts")
+        write_corpus(corpus, posts)
     shutil.rmtree(site, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "masthead", "init", str(site), "--url",
                     "https://blog.example.org/"], check=True, stdout=subprocess.DEVNULL)
@@ -224,7 +203,7 @@ def main() -> None:
         new_dir.mkdir()
         (new_dir / "brand-new.md").write_text(
             "---\ntitle: A brand new post\ndate: 2026-01-01T00:00:00Z\ntags: [rivers]\n---\n\n"
-            "Fresh text [@source001, p. 3].\n")
+            f"Fresh text [@{source_keys()[0]}, p. 3].\n")
         masthead("import", "markdown", str(new_dir), site=site)
         t_new, _, out = masthead("build", site=site)
         print(f"add one post, build:    {t_new:7.2f} s   ({out})", flush=True)

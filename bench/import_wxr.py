@@ -4,7 +4,7 @@
 
     .venv/bin/python bench/import_wxr.py [--posts 50000] [--small 5000] [--keep DIR]
 
-The posts come from ../shared/bench/make_corpus.py (long-form Markdown with footnotes,
+The posts come from bench/corpus.py (long-form Markdown with footnotes,
 quotations and citations), rendered to HTML and written as WXR 1.2 items with
 categories, tags, an author and two comments each (one a reply), as WordPress writes
 them. Prints the time, posts a second and the peak memory (PSS of the whole process
@@ -23,10 +23,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 sys.path.insert(0, str(ROOT / "bench"))
 
 from build import measure  # noqa: E402
+from corpus import write_corpus  # noqa: E402
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
@@ -118,8 +118,7 @@ def main() -> None:
         corpus = work / "corpus"
         if len(list((corpus / "posts").glob("*.md"))) < a.posts if corpus.is_dir() else True:
             shutil.rmtree(corpus, ignore_errors=True)
-            subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--posts",
-                            str(a.posts)], check=True, stdout=subprocess.DEVNULL)
+            write_corpus(corpus, a.posts)
         for n, label in ((a.small, "small"), (a.posts, "large")):
             wxr = work / f"export-{n}.xml"
             if not wxr.exists():

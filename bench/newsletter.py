@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/newsletter.py [--subscribers 100000] [--workers 2] [--connections 4]
 
-Makes a site with a post from ../shared/bench/make_corpus.py and N confirmed subscribers,
+Makes a site with a post from bench/corpus.py and N confirmed subscribers,
 a fresh RSA-2048 DKIM key, an aiosmtpd server on 127.0.0.1 (its own process, counting
 messages), then times `masthead newsletter send` (queue only) and the workers that send
 it, and prints messages a second beside the target (>= 500/s) and peak memory (PSS of
@@ -23,12 +23,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 sys.path.insert(0, str(ROOT / "bench"))
 
 import contextlib  # noqa: E402
 
 from build import measure  # noqa: E402
+from corpus import write_corpus  # noqa: E402
 
 
 def sink(port: int, counter, ready) -> None:
@@ -94,8 +94,7 @@ def main() -> None:
                     f'\n[newsletter]\nconnections = {a.connections}\n')
         corpus = work / "corpus"
         if not corpus.is_dir():
-            subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--posts", "1"],
-                           check=True, stdout=subprocess.DEVNULL)
+            write_corpus(corpus, 1)
         masthead(site, "import", "markdown", str(corpus))
         post = next((corpus / "posts").glob("*.md"))
         slug = post.stem

@@ -275,10 +275,14 @@ def build(site: SiteOption, full: bool, timings: bool) -> None:
 
 
 def _run_build(site, *, full: bool):
-    from masthead.build.pipeline import build as run_build
+    from masthead.sitegen.pipeline import build as run_build
+
+    def waiting() -> None:
+        err.print("Another build of this site is running: waiting for it to finish.",
+                  markup=False)
 
     with progress_bar("Building", None) as advance:
-        return run_build(site, full=full, progress=advance)
+        return run_build(site, full=full, progress=advance, waiting=waiting)
 
 
 @cli.command()
@@ -299,10 +303,12 @@ def serve(site: SiteOption, host: str | None, port: int | None, no_worker: bool)
 
 
 def _serve(site, host: str, port: int, *, worker: bool = True) -> None:
-    from masthead.build.snapshot import current_site
+    from masthead.sitegen.snapshot import current_site
 
     if not site.public.is_dir():
-        raise MastheadError(f"{site.public} does not exist yet: run `masthead build` first")
+        out.print("The site has not been built yet: building it first.")
+        report = _run_build(site, full=True)
+        out.print(f"Built {report.rendered} outputs in {report.seconds:.1f} s.")
     base_path = current_site().base_path
     out.print(f"Serving {site.root.name} at http://{host}:{port}/ (Ctrl-C to stop); "
               f"the studio is at http://{host}:{port}/studio/")
@@ -316,18 +322,16 @@ def _serve(site, host: str, port: int, *, worker: bool = True) -> None:
 
 def _start_worker_beside(root: Path) -> None:
     """A `masthead worker` child that ends when the server (this process, once it has
-    exec'd) ends: Linux sends it SIGTERM when its parent dies."""
+    exec'd) ends: Linux sends it SIGTERM when its parent dies, and the worker stops
+    the build it is running, with all its processes."""
     import signal
     import subprocess
 
-    def die_with_parent() -> None:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    from masthead.children import die_with_parent
 
     subprocess.Popen([sys.executable, "-m", "masthead", "--site", str(root), "worker"],
-                     preexec_fn=die_with_parent, stdin=subprocess.DEVNULL)
+                     preexec_fn=lambda: die_with_parent(signal.SIGTERM),
+                     stdin=subprocess.DEVNULL)
 
 
 @cli.command()

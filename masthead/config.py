@@ -47,6 +47,11 @@ port = 8000
 # selector = "masthead"
 # private_key_file = "dkim.pem"    # relative to this folder
 
+# Builds run by the worker (after studio changes) are stopped past this many seconds,
+# with every process they started, and reported in the studio.
+# [build]
+# time_limit = 900
+
 # [newsletter]
 # connections = 4                  # SMTP connections each sending worker keeps open at once
 # rate = 0                         # messages a second per sending worker; 0: no limit
@@ -108,6 +113,7 @@ class Config:
     smtp: SmtpConfig | None = None
     dkim: DkimConfig | None = None
     newsletter: NewsletterConfig = NewsletterConfig()
+    build_time_limit: float = 900.0  # seconds a worker's build may take before it is killed
 
 
 def parse_dkim(table: object, path: Path, root: Path) -> DkimConfig | None:
@@ -199,6 +205,22 @@ def parse_database_url(url: str, root: Path) -> DatabaseConfig:
     )
 
 
+def parse_build(table: object, path: Path) -> float:
+    """``[build] time_limit``: seconds a background build may run."""
+    if table is None:
+        return Config.build_time_limit
+    if not isinstance(table, dict):
+        raise SiteError(f"{path}: [build] must be a table")
+    unknown = set(table) - {"time_limit"}
+    if unknown:
+        raise SiteError(f"{path}: [build] has no setting {sorted(unknown)[0]!r} "
+                        "(known: time_limit)")
+    limit = table.get("time_limit", Config.build_time_limit)
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or limit <= 0:
+        raise SiteError(f"{path}: build.time_limit must be a number of seconds above 0")
+    return float(limit)
+
+
 def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
@@ -225,6 +247,7 @@ def load_config(root: Path) -> Config:
                         "the server, from 0 (none) to 5")
     return Config(
         root=root,
+        build_time_limit=parse_build(data.get("build"), path),
         database=parse_database_url(url, root),
         server_host=str(server.get("host", "127.0.0.1")),
         server_port=port,

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import transaction
 
-from masthead.build.urls import redirect_problem
 from masthead.content import site_settings
 from masthead.content.models import (
     Author,
@@ -25,6 +24,7 @@ from masthead.content.models import (
     Tag,
 )
 from masthead.errors import ContentError
+from masthead.sitegen.urls import redirect_problem
 
 
 @dataclass
@@ -85,7 +85,7 @@ def _apply_settings(site: Site, values: Mapping[str, Any], *, source: str) -> Si
 
 
 def _tag(name: str, cache: dict[str, Tag]) -> Tag:
-    from masthead.build.urls import slugify
+    from masthead.sitegen.urls import slugify
 
     slug = slugify(name) or "tag"
     if slug not in cache:
@@ -94,12 +94,23 @@ def _tag(name: str, cache: dict[str, Tag]) -> Tag:
 
 
 def _author(name: str, cache: dict[str, Author]) -> Author:
-    from masthead.build.urls import slugify
+    from masthead.sitegen.urls import slugify
 
     slug = slugify(name) or "author"
     if slug not in cache:
         cache[slug], _ = Author.objects.get_or_create(slug=slug, defaults={"name": name})
     return cache[slug]
+
+
+def _by_slug(names: Sequence[str], fallback: str) -> list[str]:
+    """The first name for each address: "Essays" and "essays" are one tag, and a post
+    holds a tag (or an author) once, as a WordPress category and tag of one name do."""
+    from masthead.sitegen.urls import slugify
+
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(slugify(name) or fallback, name)
+    return list(first.values())
 
 
 _FIELDS = ("title", "body", "excerpt", "status", "published_at", "updated_at",
@@ -122,7 +133,6 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
                    .values_list("path", "post__slug"))
     fresh: list[tuple[Post, PostData]] = []
     for item in items:
-        item.tags, item.authors = _distinct(item.tags), _distinct(item.authors)
         for path in item.old_urls:
             if why := redirect_problem(path):
                 raise ContentError(f"the old URL {path} is {why} on this site; remove it",
@@ -142,7 +152,8 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
         for f, v in values.items():
             setattr(post, f, v)
         if before == _post_state(post) and _relations(post) == (
-                item.tags, item.authors, sorted(item.old_urls)):
+                _by_slug(item.tags, "tag"), _by_slug(item.authors, "author"),
+                sorted(item.old_urls)):
             summary.unchanged += 1
             continue
         post.save()
@@ -161,25 +172,16 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
     return summary
 
 
-def _distinct(names: list[str]) -> list[str]:
-    """Names that make different slugs, the first spelling kept: a WordPress category
-    "Python" and its tag "python" (or "C++" and "C") are one tag here."""
-    from masthead.build.urls import slugify
-
-    seen: dict[str, str] = {}
-    for name in names:
-        seen.setdefault(slugify(name) or "tag", name)
-    return list(seen.values())
-
-
 def _add_relations(pairs: list[tuple[Post, PostData]], tag_cache: dict[str, Tag],
                    author_cache: dict[str, Author], have_urls: set[str]) -> None:
     PostTag.objects.bulk_create(
         [PostTag(post=post, tag=_tag(name, tag_cache), position=i)
-         for post, item in pairs for i, name in enumerate(item.tags)], batch_size=1000)
+         for post, item in pairs for i, name in enumerate(_by_slug(item.tags, "tag"))],
+        batch_size=1000)
     PostAuthor.objects.bulk_create(
         [PostAuthor(post=post, author=_author(name, author_cache), position=i)
-         for post, item in pairs for i, name in enumerate(item.authors)], batch_size=1000)
+         for post, item in pairs for i, name in enumerate(_by_slug(item.authors, "author"))],
+        batch_size=1000)
     OldURL.objects.bulk_create([OldURL(post=post, path=u) for post, item in pairs
                                 for u in item.old_urls if u not in have_urls], batch_size=1000)
 

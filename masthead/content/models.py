@@ -88,6 +88,10 @@ class Post(models.Model):
     render_key = models.CharField(max_length=64, blank=True, default="")
     auto_excerpt = models.TextField(blank=True, default="")
     search_terms = models.TextField(blank=True, default="")
+    # Why the last build could not render the body (a key no source has), in a writer's
+    # words; empty once it renders. The site keeps the last good body meanwhile, or
+    # leaves a post that never rendered out (render_key stays empty).
+    render_problem = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [
@@ -97,6 +101,9 @@ class Post(models.Model):
             models.Index(fields=["status", "published_at"]),
             # A build checks only the posts saved since the last one.
             models.Index(fields=["status", "modified_at"], name="post_saved_since"),
+            # The few posts a build could not render, found without reading every row.
+            models.Index(fields=["status"], condition=~models.Q(render_problem=""),
+                         name="post_render_problems"),
         ]
 
     def __str__(self) -> str:
@@ -110,7 +117,7 @@ class Post(models.Model):
         super().save(*args, **kwargs)
 
     def derive_from_body(self) -> None:
-        from masthead.content.citations import cited_keys
+        from masthead.content.citekeys import cited_keys
 
         digest = body_digest(self.body)
         if digest != self.body_hash:

@@ -51,7 +51,7 @@ class Draft:
         url = self.canonical_url.strip()
         if url and not re.match(r"^https?://[^\s/]+", url):
             raise ContentError("must be an http(s) address", field="canonical_url")
-        from masthead.build.urls import slugify
+        from masthead.sitegen.urls import slugify
 
         tags, slugs = [], set()
         for t in self.tags:
@@ -65,7 +65,7 @@ class Draft:
 
 def byline_for(user: User) -> Author:
     """The author a studio account writes as, made on first use."""
-    from masthead.build.urls import slugify
+    from masthead.sitegen.urls import slugify
 
     author = Author.objects.filter(user=user).first()
     if author is not None:
@@ -81,8 +81,8 @@ def byline_for(user: User) -> Author:
 
 def _reserved_for(kind: str, slug: str) -> tuple[str, str]:
     """(the address a slug gives, what the site keeps it for) or (.., "") when free."""
-    from masthead.build import urls
     from masthead.content.actions import get_site
+    from masthead.sitegen import urls
 
     path = urls.page_path(slug) if kind == Post.PAGE else urls.post_path(
         get_site().permalink, slug=slug, id=0, published=timezone.now())
@@ -90,7 +90,7 @@ def _reserved_for(kind: str, slug: str) -> tuple[str, str]:
 
 
 def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
-    from masthead.build.urls import slugify
+    from masthead.sitegen.urls import slugify
 
     if wanted:
         path, why = _reserved_for(kind, wanted)
@@ -135,6 +135,35 @@ def _revision(post: Post, kind: str, user: User | None, draft: Draft | None = No
                                    excerpt=d.excerpt, tags=d.tags, user=user)
 
 
+class NotReadyError(ContentError):
+    """The text cannot go on the site as it is (a citation of a key no source has):
+    publishing, scheduling or updating a live post is refused and nothing changes.
+    ``missing_source`` says the fix is on the Sources page (the editor links to it)."""
+
+    def __init__(self, reason: str, *, missing_source: bool = False) -> None:
+        super().__init__(reason, field="body")
+        self.missing_source = missing_source
+
+
+def check_renders(body: str) -> None:
+    """Render the body as the build will (the site's sources and citation style), so a
+    post that would be left out of the site is refused before it is published."""
+    from django.conf import settings
+
+    from masthead.content.actions import get_site
+    from masthead.errors import MastheadError
+    from masthead.render.citations import UnknownKeyError
+    from masthead.render.engine import render_body, writers_words
+    from masthead.sitegen.bodies import context_for
+
+    try:
+        render_body(body, context_for(get_site(), getattr(settings, "MASTHEAD_ROOT", None)),
+                    "this post")
+    except MastheadError as exc:
+        raise NotReadyError(f"the text cannot go on the site yet: {writers_words(exc)}.",
+                            missing_source=isinstance(exc, UnknownKeyError)) from None
+
+
 def tag_names(post: Post) -> list[str]:
     return [pt.tag.name for pt in PostTag.objects.filter(post=post).select_related("tag")
             .order_by("position")]
@@ -156,8 +185,8 @@ def address_of(post: Post) -> str:
     """The post's path on the site now (its permalink, in the site's time zone)."""
     import zoneinfo
 
-    from masthead.build import urls
     from masthead.content.actions import get_site
+    from masthead.sitegen import urls
 
     if post.kind == Post.PAGE:
         return urls.page_path(post.slug)
@@ -181,9 +210,13 @@ def _keep_old_address(post: Post, before: str) -> None:
 
 @transaction.atomic
 def save_post(user: User, post_id: int, draft: Draft) -> Post:
-    """Store the editor's text in the post; a published post is rebuilt."""
+    """Store the editor's text in the post; a published post is rebuilt (so its new text
+    is checked first, as publishing checks it: see :func:`check_renders`)."""
     draft = draft.checked()
     post = Post.objects.select_for_update().get(pk=post_id)
+    if post.status in (Post.PUBLISHED, Post.SCHEDULED):
+        check_renders(draft.body)
+        post.render_problem = ""  # it renders now; the build confirms it
     before = address_of(post) if post.status == Post.PUBLISHED else None
     _apply(post, draft)
     if post.status == Post.PUBLISHED:
@@ -226,11 +259,15 @@ def autosave(user: User, post_id: int, draft: Draft) -> Revision:
 def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
                  email: bool = False) -> Post:
     """Publish now (with the editor's text, if given); the build makes it live, and with
-    ``email`` the newsletter sends it to the subscribers (once per post)."""
+    ``email`` the newsletter sends it to the subscribers (once per post). A text the build
+    could not render is refused first (:class:`NotReadyError`), with nothing changed."""
     post = Post.objects.select_for_update().get(pk=post_id)
     before = address_of(post) if post.status == Post.PUBLISHED else None
     if draft is not None:
         draft = draft.checked()
+    check_renders(draft.body if draft is not None else post.body)
+    post.render_problem = ""  # it renders now; the build confirms it
+    if draft is not None:
         _apply(post, draft)
         _set_tags(post, draft.tags)
     now = timezone.now()
@@ -264,6 +301,9 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
     post = Post.objects.select_for_update().get(pk=post_id)
     if draft is not None:
         draft = draft.checked()
+    check_renders(draft.body if draft is not None else post.body)
+    post.render_problem = ""  # it renders now; the build confirms it
+    if draft is not None:
         _apply(post, draft)
         _set_tags(post, draft.tags)
     was_live = post.status == Post.PUBLISHED

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from masthead.build.urls import page_path, redirect_problem, reserved_address, slugify
 from masthead.content.actions import PostData
+from masthead.sitegen.urls import page_path, redirect_problem, reserved_address, slugify
 from masthead.timestamps import parse_iso
 
 

@@ -14,15 +14,28 @@ log = logging.getLogger("masthead.jobs")
 
 @task()
 def build_site() -> dict:
-    """The incremental build: what changed since the last build, live in public/."""
-    from masthead.build.pipeline import build
+    """The incremental build: what changed since the last build, live in public/.
+
+    It runs in a child process of the worker, within the site's ``[build] time_limit``:
+    a build that hangs is killed with every process it started and fails with a reason,
+    and the worker goes on with the next job."""
+    from masthead.children import run_bounded
     from masthead.config import load_config
-    from masthead.site import SiteDir
 
     root = settings.MASTHEAD_ROOT
-    report = build(SiteDir(root=root, config=load_config(root)))
-    log.info("built %s: %d of %d outputs in %.2f s", root.name, report.rendered,
-             report.outputs, report.seconds)
+    config = load_config(root)
+    report = run_bounded(lambda: _build_in_child(root, config), what="the site's build",
+                         seconds=config.build_time_limit)
+    log.info("built %s: %d of %d outputs in %.2f s", root.name, report["rendered"],
+             report["outputs"], report["seconds"])
+    return report
+
+
+def _build_in_child(root, config) -> dict:
+    from masthead.site import SiteDir
+    from masthead.sitegen.pipeline import build
+
+    report = build(SiteDir(root=root, config=config))
     return {"rendered": report.rendered, "outputs": report.outputs,
             "seconds": round(report.seconds, 3)}
 
@@ -54,7 +67,7 @@ def send_password_reset(user_id: int) -> str:
     from django.utils.http import urlsafe_base64_encode
 
     from masthead.accounts.models import User
-    from masthead.build.snapshot import current_site
+    from masthead.sitegen.snapshot import current_site
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or settings.MASTHEAD_SMTP is None:

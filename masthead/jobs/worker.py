@@ -87,6 +87,23 @@ def run(*, burst: bool = False, interval: float = 1.0, max_jobs: int | None = No
             time.sleep(5)
 
 
+class _OneLineFailures(logging.Filter):
+    """A job that fails for a reason the writer or operator can act on (a
+    MastheadError: a build past its time limit, a bad post) is logged as that reason in
+    one line; only unexpected failures keep their traceback, for a bug report."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from masthead.errors import MastheadError
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, MastheadError):
+            path = record.args[1] if isinstance(record.args, tuple) and \
+                len(record.args) > 1 else "a job"
+            record.msg, record.args = "%s failed: %s", (str(path).rsplit(".", 1)[-1], exc)
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def _run_once(*, burst: bool, interval: float, max_jobs: int | None = None) -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
@@ -100,15 +117,21 @@ def _run_once(*, burst: bool, interval: float, max_jobs: int | None = None) -> N
                     backend_name="default", startup_delay=False, max_tasks=max_jobs,
                     worker_id=f"{socket.gethostname()}-{os.getpid()}"[:64],
                     excluded_queue_names=[])
+    failures = _OneLineFailures()
+    logging.getLogger("django_tasks").addFilter(failures)
     worker.configure_signals()
     try:
         worker.run()
     finally:
         worker.reset_signals()
+        logging.getLogger("django_tasks").removeFilter(failures)
 
 
 def last_build_problem() -> str:
-    """Why the newest build job failed, in a line; empty if it did not."""
+    """Why the newest build job failed, in a line a writer can read (what the studio
+    shows on every page): the error's own message, never its class or a traceback; a
+    fault that is not a Masthead error (a bug) is named as such, its details left to
+    the server's log. Empty if the newest build did not fail."""
     from django_tasks_db.models import DBTaskResult
 
     from masthead.jobs.tasks import build_site
@@ -118,4 +141,8 @@ def last_build_problem() -> str:
     if last is None or last.status != "FAILED":
         return ""
     lines = [line for line in (last.traceback or "").strip().splitlines() if line.strip()]
-    return lines[-1] if lines else last.exception_class_path
+    name, _, message = (lines[-1] if lines else "").partition(": ")
+    cls = last.exception_class_path or name
+    if cls.startswith("masthead.") and message.strip():
+        return message.strip()
+    return "something unexpected went wrong (the server's log has the details)"

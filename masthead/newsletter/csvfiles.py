@@ -2,6 +2,11 @@
 
 The flavour is told by the header. Each row keeps its line number so a bad one can be
 reported precisely while the rest are imported.
+
+A cell a spreadsheet would run as a formula (a reader who signs up as
+``=HYPERLINK(...)``) is written with a leading ``'``, as OWASP advises for CSV
+injection; reading Masthead's own list takes that quote off again, so an export
+imports back unchanged.
 """
 
 from __future__ import annotations
@@ -19,6 +24,24 @@ from masthead.timestamps import parse_iso
 OWN_COLUMNS = ["email", "name", "status", "created_at", "confirmed_at", "unsubscribed_at",
                "source"]
 _STATUSES = {value for value, _ in Subscriber.STATUSES}
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: str) -> str:
+    """A cell no spreadsheet takes for a formula: one that starts like one gets a
+    leading ``'`` (and so does one that starts with ``'`` before such a character, so
+    that :func:`unescape_cell` gives every value back exactly)."""
+    if value.startswith(_FORMULA_STARTS) or (
+            value.startswith("'") and value[1:2] in (*_FORMULA_STARTS, "'")):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """The value :func:`escape_cell` was given (a name like "'t Hooft" is left alone)."""
+    if value.startswith("'") and value[1:2] in (*_FORMULA_STARTS, "'"):
+        return value[1:]
+    return value
 
 
 def _true(value: str) -> bool:
@@ -51,6 +74,8 @@ def read(path: Path) -> tuple[str, list[Row], list[str]]:
             line = reader.line_num
             rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items()
                    if isinstance(v, str)}
+            if flavour == "masthead":
+                rec = {k: unescape_cell(v) for k, v in rec.items()}
             status: str | None = None
             if flavour == "ghost":
                 status = Subscriber.CONFIRMED if _true(rec.get("subscribed_to_emails", "")) \
@@ -81,8 +106,9 @@ def write(path: Path, subscribers: Iterable[Subscriber]) -> int:
         out = csv.writer(f)
         out.writerow(OWN_COLUMNS)
         for s in subscribers:
-            out.writerow([s.email, s.name, s.status, _iso(s.created_at), _iso(s.confirmed_at),
-                          _iso(s.unsubscribed_at), s.source])
+            out.writerow([escape_cell(cell) for cell in (
+                s.email, s.name, s.status, _iso(s.created_at), _iso(s.confirmed_at),
+                _iso(s.unsubscribed_at), s.source)])
             n += 1
     os.replace(tmp, path)
     return n

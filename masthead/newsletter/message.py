@@ -32,13 +32,13 @@ def render(post) -> tuple[str, str, str]:
     import css_inline
     from django.conf import settings
 
-    from masthead.build.bodies import context_for
-    from masthead.build.feeds import absolute_links
-    from masthead.build.snapshot import site_view
-    from masthead.build.theme import Theme
     from masthead.content.actions import get_site
     from masthead.content.publishing import address_of
-    from masthead.content.render import render_body
+    from masthead.render.engine import render_body
+    from masthead.sitegen.bodies import context_for
+    from masthead.sitegen.feeds import absolute_links
+    from masthead.sitegen.snapshot import site_view
+    from masthead.sitegen.theme import Theme
 
     site_row = get_site()
     site = site_view(site_row)

@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from masthead.content import citeproc
+from bench.corpus import write_corpus
 from masthead.content.frontmatter import split
-from masthead.content.render import BodySource, RenderContext, render_bodies
 from masthead.importers.sources import read_bibtex
-from tests.conftest import DEMO_CONTENT, SHARED
+from masthead.render import citeproc
+from masthead.render.engine import BodySource, RenderContext, render_bodies
+from tests.conftest import DEMO_CONTENT
 
 SOURCES = {
     "doe2001": {"type": "book", "title": "First Book", "publisher": "Pub",
@@ -110,15 +111,14 @@ def test_demo_posts_match_pandoc(tmp_path):
 
 def test_benchmark_corpus_posts_match_pandoc(tmp_path):
     """Posts from the benchmark corpus share 200 sources, so batching is really tested."""
-    subprocess.run(["python3", str(SHARED / "bench" / "make_corpus.py"), str(tmp_path / "c"),
-                    "--posts", "80", "--words", "400"], check=True, capture_output=True)
+    write_corpus(tmp_path / "c", 80, words=400)
     sources = read_bibtex(tmp_path / "c" / "bibliography.bib")
     files = sorted((tmp_path / "c" / "posts").glob("*.md"))
     posts = [split(p.read_text(), p)[1] for p in random.Random(4).sample(files, 60)]
     assert check_against_pandoc(posts, sources, "chicago-author-date", tmp_path) > 25
     # Most of these posts cite only sources that collide with no other, so they took the
     # shortcut (one Pandoc run, locator templates): the comparison above covered it.
-    from masthead.content.render import _prepare
+    from masthead.render.engine import _prepare
 
     ctx = RenderContext(sources=sources, style=citeproc.resolve_style("chicago-author-date"))
     docs = [[p.clusters[n] for n in p.live] for p in (_prepare(BodySource("p", t), ctx)
@@ -134,8 +134,7 @@ def test_a_build_formats_clean_citations_once_and_still_matches_pandoc(tmp_path,
     (SharedShortcut, started from every post's Markdown). The posts must come out as
     Pandoc makes them whether that run covers them, covers only some of them, or fails;
     only in the first case is nothing formatted twice."""
-    subprocess.run(["python3", str(SHARED / "bench" / "make_corpus.py"), str(tmp_path / "c"),
-                    "--posts", "80", "--words", "400"], check=True, capture_output=True)
+    write_corpus(tmp_path / "c", 80, words=400)
     sources = read_bibtex(tmp_path / "c" / "bibliography.bib")
     style = citeproc.resolve_style("chicago-author-date")
     everything = [split(p.read_text(), p)[1]
@@ -186,7 +185,7 @@ def test_posts_mixing_clean_and_colliding_sources_match_pandoc(tmp_path):
         "John Doe [@doe2001c, 8] with Roe [@roe1999, 8] and Jane [@doe2001].\n",
     ]
     assert check_against_pandoc(posts, SOURCES, "chicago-author-date", tmp_path) == 12
-    from masthead.content.render import _prepare
+    from masthead.render.engine import _prepare
 
     ctx = RenderContext(sources=SOURCES, style=citeproc.resolve_style("chicago-author-date"))
     docs = [[p.clusters[n] for n in p.live] for p in (_prepare(BodySource("p", t), ctx)
@@ -194,6 +193,15 @@ def test_posts_mixing_clean_and_colliding_sources_match_pandoc(tmp_path):
     shortcut = citeproc._Shortcut.plan(docs, SOURCES, ctx.style)
     assert shortcut is not None
     assert shortcut.eligible == {2} and set(shortcut.partial) == {0, 1, 3}
+
+
+def test_a_source_cited_only_beside_colliding_ones_still_matches_pandoc(tmp_path):
+    """The first post cites a colliding Doe 2001 and, in a note, the clean page: the
+    clean cluster takes the shortcut, whose run must know that source although no post
+    citing clean sources alone cites it."""
+    posts = ["Doe [@doe2001, 7] says so.[^1]\n\n[^1]: See the page [@anon].\n",
+             "Roe [@roe1999, 4].\n"]
+    assert check_against_pandoc(posts, SOURCES, "chicago-author-date", tmp_path) == 3
 
 
 def test_a_note_style_turns_citations_into_footnotes():

@@ -90,6 +90,20 @@ def test_reimporting_updates_posts_by_slug_instead_of_duplicating(site, tmp_path
                                     "date": "2024-01-01T00:00:00+00:00"}, "\nOne, revised.\n")
 
 
+def test_two_names_of_one_tag_on_a_post_make_one_tag(sqlite_site, tmp_path):
+    """"Essays" and "essays" have one address, /tags/essays/: the post holds that tag
+    once (the first name wins), and importing it again changes nothing."""
+    src = tmp_path / "src"
+    write(src, "a.md", "---\ntitle: A\ndate: 2024-01-01\ntags: [Essays, rivers, essays]\n"
+                       "authors: [Ada Obi, ada obi]\n---\nOne.\n")
+    first = run_masthead("import", "markdown", src, site=sqlite_site)
+    assert "1 new" in first.stdout, first.stdout
+    again = run_masthead("import", "markdown", src, site=sqlite_site)
+    assert "0 new, 0 updated, 1 unchanged" in again.stdout
+    meta, _ = exported(sqlite_site, tmp_path)["posts/a.md"]
+    assert meta["tags"] == ["Essays", "rivers"] and meta["authors"] == ["Ada Obi"]
+
+
 def test_dry_run_reports_but_stores_nothing(site, tmp_path):
     src = tmp_path / "src"
     write(src, "a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nOne.\n")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from tests.conftest import DEMO_CONTENT, SHARED, make_site, run_masthead
+from bench.corpus import write_corpus
+from tests.conftest import DEMO_CONTENT, make_site, run_masthead
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -15,8 +15,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def test_export_import_export_is_byte_identical(tmp_path, database_url):
     corpus = tmp_path / "corpus"
-    subprocess.run(["python3", str(SHARED / "bench" / "make_corpus.py"), str(corpus),
-                    "--posts", "30", "--words", "300"], check=True, capture_output=True)
+    write_corpus(corpus, 30, words=300)
     first_site = make_site(tmp_path / "one", database_url)
     run_masthead("import", "markdown", DEMO_CONTENT, site=first_site)
     run_masthead("import", "markdown", corpus, site=first_site)

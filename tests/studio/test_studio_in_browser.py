@@ -87,6 +87,34 @@ def test_a_contributor_writes_drafts_but_cannot_publish(context, studio):
     assert page.get_by_role("button", name="Publish now").count() == 0
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_preview_marks_an_unknown_key_where_it_stands_and_renders_the_rest(context,
+                                                                               studio):
+    page = context.new_page()
+    log_in(page, studio.url, "author")
+    page.goto(studio.url + "/studio/posts/new/")
+    page.get_by_label("Title").fill("Half ready")
+    page.get_by_label("Text (Markdown").fill(
+        "Milton argued against licensing [@milton1644, p. 4].\n\n"
+        "A claim from somewhere [@nosuchkey].\n\n**The rest still renders.**\n")
+    preview = page.locator("#preview")
+    problem = preview.locator("mark.citation-problem")
+    problem.wait_for()
+    assert "[@nosuchkey]" in problem.inner_text()
+    assert "line 3: no source with the key 'nosuchkey'" in problem.inner_text()
+    assert "Milton 1644, 4" in preview.inner_text()
+    assert preview.locator("strong").inner_text() == "The rest still renders."
+    assert preview.locator("#bibliography .csl-entry").count() == 1
+    note = preview.locator("#preview-problems")
+    assert "Not ready to publish" in note.inner_text()
+    assert note.get_by_role("link", name="Sources").get_attribute("href") == "/studio/sources/"
+    # Corrected, the mark and the note go.
+    page.get_by_label("Text (Markdown").fill("Now fine [@milton1644].\n")
+    preview.locator("#bibliography .csl-entry").wait_for()
+    problem.wait_for(state="detached")
+    assert note.count() == 0
+
+
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     return node_module("axe-core", "axe.min.js").read_text()

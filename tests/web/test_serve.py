@@ -46,6 +46,16 @@ def test_text_is_compressed_for_clients_that_accept_it(demo_server):
     assert resp.getheader("vary") == "accept-encoding"
 
 
+def test_an_encoding_the_client_refuses_with_q_0_is_not_used(demo_server):
+    plain = request(demo_server, "/")[1]
+    resp, body = request(demo_server, "/", headers={"Accept-Encoding": "br;q=0, gzip"})
+    assert resp.getheader("content-encoding") == "gzip" and gzip.decompress(body) == plain
+    resp, body = request(demo_server, "/", headers={"Accept-Encoding": "gzip;q=0, br;q=0"})
+    assert resp.getheader("content-encoding") is None and body == plain
+    resp, body = request(demo_server, "/", headers={"Accept-Encoding": "*;q=0.5"})
+    assert resp.getheader("content-encoding") == "br" and brotli.decompress(body) == plain
+
+
 def test_missing_pages_get_the_sites_404_page(demo_server):
     resp, body = request(demo_server, "/no/such/page/")
     assert resp.status == 404 and b"This page is not here" in body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zoneinfo
 from pathlib import Path
@@ -52,7 +53,8 @@ def post_list(request: HttpRequest) -> HttpResponse:
     if kind in dict(Post.KINDS):
         posts = posts.filter(kind=kind)
     posts = posts.order_by("-modified_at", "-id").only(
-        "id", "title", "status", "kind", "published_at", "modified_at", "slug")
+        "id", "title", "status", "kind", "published_at", "modified_at", "slug", "render_key",
+        "render_problem")
     page = Paginator(posts, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "studio/posts.html", {
         "page": page, "q": q, "status": status, "kind": kind,
@@ -85,7 +87,8 @@ def _when(value: str) -> dt.datetime:
 
 
 def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | None = None,
-            error: str = "", error_field: str = "", status: int = 200) -> HttpResponse:
+            error: str = "", error_field: str = "", status: int = 200,
+            missing_source: bool = False) -> HttpResponse:
     user = request.user
     restored = None
     if draft is None and post is not None:
@@ -105,10 +108,13 @@ def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | N
     if post is not None and post.published_at:
         local = post.published_at.astimezone(_site_zone()).strftime("%Y-%m-%dT%H:%M")
     may_publish = (post is not None and permissions.can_publish(user, post)) or (
-        post is None and user.role != Role.CONTRIBUTOR)
+        post is None and _may_publish_new(user))
     return render(request, "studio/editor.html", {
         "post": post, "draft": draft or publishing.Draft(title=""), "error": error,
-        "error_field": error_field, "may_publish": may_publish, "publish_at": local,
+        "error_field": error_field, "missing_source": missing_source,
+        "may_publish": may_publish, "publish_at": local,
+        "left_out": post is not None and post.status == Post.PUBLISHED and bool(
+            post.render_problem),
         "tags_text": ", ".join(draft.tags if draft else []),
         "kind": post.kind if post else request.GET.get("kind", Post.POST),
         "restored_autosave": restored,
@@ -136,25 +142,41 @@ def new_post(request: HttpRequest) -> HttpResponse:
         return _editor(request, None)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
+    action = request.POST.get("action", "save")
+    wants_json = request.headers.get("accept", "").startswith("application/json")
+    if not wants_json and action in _PUBLISHING and not _may_publish_new(request.user):
+        # Refused before anything is stored: "create and publish" is one request.
+        raise PermissionDenied("your role may write drafts; an editor publishes them")
     draft = _draft_from(request)
     try:
         post = publishing.create_post(request.user, draft, kind=kind)
     except ContentError as exc:
         return _error(request, None, draft, exc)
-    if request.headers.get("accept", "").startswith("application/json"):
+    if wants_json:
         return JsonResponse({"id": post.pk, "url": reverse("edit_post", args=[post.pk]),
                              "slug": post.slug})
-    action = request.POST.get("action", "save")
     if action != "save":
         return _act(request, post, action)
     return HttpResponseRedirect(reverse("edit_post", args=[post.pk]) + "?saved=1")
 
 
+_PUBLISHING = ("publish", "schedule", "unpublish")
+
+
+def _may_publish_new(user) -> bool:
+    """Whether the writer may publish a post they are creating (they become its author:
+    see permissions.can_publish)."""
+    return user.role != Role.CONTRIBUTOR
+
+
 def _error(request, post, draft, exc: ContentError) -> HttpResponse:
+    missing = isinstance(exc, publishing.NotReadyError) and exc.missing_source
     if request.headers.get("accept", "").startswith("application/json"):
-        return JsonResponse({"error": exc.reason, "field": exc.field}, status=400)
+        return JsonResponse({"error": exc.reason, "field": exc.field,
+                             **({"sources": reverse("sources")} if missing else {})},
+                            status=400)
     return _editor(request, post, draft, error=exc.reason, error_field=exc.field or "",
-                   status=400)
+                   status=400, missing_source=missing)
 
 
 def _post_for(request: HttpRequest, post_id: int) -> Post:
@@ -176,7 +198,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
 
 def _act(request: HttpRequest, post: Post, action: str) -> HttpResponse:
     user = request.user
-    if action in ("publish", "schedule", "unpublish") and not permissions.can_publish(user, post):
+    if action in _PUBLISHING and not permissions.can_publish(user, post):
         raise PermissionDenied("your role may write drafts; an editor publishes them")
     draft = _draft_from(request)
     email = settings.MASTHEAD_SMTP is not None and request.POST.get("email") == "1"
@@ -193,6 +215,13 @@ def _act(request: HttpRequest, post: Post, action: str) -> HttpResponse:
             post = publishing.unpublish_post(user, post.pk)
         else:
             raise ContentError(f"unknown action '{action}'", field="action")
+    except publishing.NotReadyError as exc:
+        # Refused, nothing changed; the text is kept as an autosave is (a draft's own
+        # text, a live post's revision), so the writer loses nothing by leaving.
+        with contextlib.suppress(ContentError):  # a field the save would refuse too
+            publishing.autosave(user, post.pk, draft)
+        post.refresh_from_db()
+        return _error(request, post, draft, exc)
     except ContentError as exc:
         return _error(request, post, draft, exc)
     return HttpResponseRedirect(reverse("edit_post", args=[post.pk]) + f"?done={action}")
@@ -212,19 +241,21 @@ def autosave_post(request: HttpRequest, post_id: int) -> HttpResponse:
 @studio_login_required
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
-    """The body as the site will show it: the same Markdown, citations and sanitising."""
-    from masthead.build.bodies import context_for
+    """The body as the site will show it: the same Markdown, citations and sanitising; a
+    citation of a key no source has is shown as a problem where it stands, and listed."""
     from masthead.content.actions import get_site
-    from masthead.content.render import render_body
+    from masthead.render.engine import render_preview, writers_words
+    from masthead.sitegen.bodies import context_for
 
     body = request.POST.get("body", "")
     if len(body) > 2_000_000:
         return JsonResponse({"error": "this text is too long to preview"}, status=413)
     try:
-        html = render_body(body, context_for(get_site(), settings.MASTHEAD_ROOT), "this post")
+        html, problems = render_preview(body, context_for(get_site(), settings.MASTHEAD_ROOT))
     except MastheadError as exc:
-        return JsonResponse({"error": str(exc)})
-    return JsonResponse({"html": html})
+        return JsonResponse({"error": writers_words(exc)})
+    return JsonResponse({"html": html, "problems": problems,
+                         **({"sources": reverse("sources")} if problems else {})})
 
 
 @studio_login_required
@@ -241,7 +272,13 @@ def restore(request: HttpRequest, revision_id: int) -> HttpResponse:
     post = _post_for(request, rev.post_id)
     if post.status == Post.PUBLISHED and not permissions.can_publish(request.user, post):
         raise PermissionDenied("restoring would change a published post")
-    publishing.restore_revision(request.user, rev.pk)
+    try:
+        publishing.restore_revision(request.user, rev.pk)
+    except ContentError as exc:
+        draft = publishing.Draft(title=rev.title, body=rev.body, slug=post.slug,
+                                 excerpt=rev.excerpt, canonical_url=post.canonical_url,
+                                 tags=list(rev.tags))
+        return _error(request, post, draft, exc)
     return HttpResponseRedirect(reverse("edit_post", args=[post.pk]) + "?done=restore")
 
 
@@ -250,9 +287,9 @@ def upload_image(request: HttpRequest) -> HttpResponse:
     """Store an image (see content/images.py) and give the HTML to put in a post."""
     from django.db import transaction
 
-    from masthead.build.snapshot import current_site
     from masthead.content.images import store_image
     from masthead.jobs.queue import enqueue_build
+    from masthead.sitegen.snapshot import current_site
 
     wants_json = request.headers.get("accept", "").startswith("application/json")
     snippet, error, status = "", "", 200

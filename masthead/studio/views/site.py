@@ -37,8 +37,9 @@ SWITCHES = {"comments"}  # settings that are on or off: a checkbox
 
 @studio_login_required
 def site_settings_view(request: HttpRequest) -> HttpResponse:
-    from masthead.content import citeproc, site_settings
+    from masthead.content import site_settings
     from masthead.content.actions import get_site
+    from masthead.render import citeproc
 
     if not permissions.can_manage_site(request.user):
         raise PermissionDenied("only the site's owners change its settings")

@@ -37,7 +37,23 @@
         preview.append(p);
       } else {
         // Rendered and sanitised by the site's own pipeline; the CSP forbids scripts.
+        // A citation of a key no source has is marked where it stands (by the server),
+        // and said once above the text, with the page where sources are added.
         preview.innerHTML = json.html;
+        if (json.problems && json.problems.length) {
+          const p = document.createElement("p");
+          p.className = "error";
+          p.id = "preview-problems";
+          p.setAttribute("role", "status");
+          p.textContent = "Not ready to publish: " + json.problems.join("; ") + ". ";
+          const a = document.createElement("a");
+          a.href = json.sources;
+          a.target = "_blank";
+          a.rel = "noopener";
+          a.textContent = "Sources";
+          p.append(a);
+          preview.prepend(p);
+        }
       }
     } catch (e) {
       /* offline: keep the last preview */

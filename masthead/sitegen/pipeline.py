@@ -1,0 +1,261 @@
+"""Run a build: render what changed beside public/, then turn public/ to it at once.
+
+A failed or killed build leaves public/ as it was, and readers never see half of a
+build: public/ is a link to one of two complete trees (:mod:`masthead.sitegen.releases`).
+A full build renders a fresh tree; an incremental one renders the changed files into a
+staging folder, moves them into the spare tree (kept equal to the live one), and only
+then turns the link. Large renders are spread over both cores
+(:mod:`masthead.sitegen.parallel`).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from masthead.errors import BuildError, MastheadError
+from masthead.site import SiteDir
+from masthead.sitegen import bodies, parallel, releases, search_index, snapshot
+from masthead.sitegen.files import write_files
+from masthead.sitegen.lock import build_lock
+from masthead.sitegen.outputs import Output, plan
+from masthead.sitegen.state import MARKER, BuildState, new_build_id
+from masthead.sitegen.theme import Theme
+
+SEARCH = "search/meta.json"
+PARALLEL_FROM = 400  # outputs; fewer render faster in one process
+
+
+@dataclass
+class BuildReport:
+    full: bool
+    outputs: int
+    rendered: int
+    written: int
+    removed: int
+    bodies: int
+    seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def _describe(exc: Exception) -> str:
+    """The error, and where in which template it happened, if in one."""
+    import traceback
+
+    import jinja2
+
+    where = ""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}: "
+    else:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith((".html", ".xml", ".txt"))]
+        if frames:
+            where = f"{frames[-1].filename}:{frames[-1].lineno}: "
+    return f"{where}{type(exc).__name__}: {exc}"
+
+
+def _render_chunk(outputs: Sequence[Output], root: Path,
+                  indexes: Sequence[int]) -> list[tuple[str, str, list[str]]] | str:
+    """Render some outputs into root; an error comes back as its message."""
+    done = []
+    dirs: set[Path] = set()
+    for i in indexes:
+        out = outputs[i]
+        try:
+            files = out.render()
+        except MastheadError as exc:
+            return str(exc)
+        except Exception as exc:
+            return f"rendering /{out.name} failed: {_describe(exc)}"
+        write_files(root, files, dirs)
+        done.append((out.name, out.key, sorted(files)))
+    return done
+
+
+def _write_all(outputs: Sequence[Output], root: Path, progress=None,
+               index: search_index.Rebuild | None = None,
+               ) -> tuple[dict[str, tuple[str, list[str]]], list]:
+    """Render outputs into root, and the search index's parts beside them, in one pool
+    of workers; return ({name: (key, files)}, the index parts built)."""
+    made: dict[str, tuple[str, list[str]]] = {}
+    built: list = []
+    # The index's parts are the longest tasks: they go first, so that no worker is
+    # left finishing one while the other has nothing to do.
+    jobs = [("index", bound) for bound in (index.bounds if index else ())]
+    jobs += [("pages", chunk) for chunk in parallel.chunked(range(len(outputs)), 200)]
+
+    def run(job: tuple[str, object]) -> tuple[str, object]:
+        kind, payload = job
+        if kind == "index":
+            assert index is not None
+            return kind, index.part(payload)  # type: ignore[arg-type]
+        return kind, _render_chunk(outputs, root, payload)  # type: ignore[arg-type]
+
+    parallel_ = len(outputs) >= PARALLEL_FROM or (index is not None and len(index.bounds) > 1)
+    for kind, result in parallel.map_chunks(run, jobs, processes=None if parallel_ else 1):
+        if kind == "index":
+            built.append(result)
+            continue
+        if isinstance(result, str):
+            raise BuildError(result)
+        for name, key, files in result:
+            made[name] = (key, files)
+        if progress:
+            progress(len(result))
+    return made, built
+
+
+def _template_cache(site: SiteDir) -> Path:
+    folder = site.state_dir / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _search_docs(snap: snapshot.Snapshot) -> list[search_index.Doc]:
+    return [search_index.Doc(p.id, p.search_key, p.path, p.title,
+                             p.published.date().isoformat() if p.published else "", p.excerpt)
+            for p in (*snap.posts, *snap.pages)]
+
+
+def _load_terms(ids) -> dict[int, str]:
+    from masthead.content.models import Post
+
+    ids = list(ids)
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 2000):
+        out.update(Post.objects.filter(id__in=ids[start : start + 2000]).values_list(
+            "id", "search_terms"))
+    return out
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def build(site: SiteDir, *, full: bool = False, progress=None,
+          waiting: Callable[[], None] | None = None) -> BuildReport:
+    """Build the site; one build at a time per site (a second one calls ``waiting``,
+    then waits for the first)."""
+    with build_lock(site.state_dir, waiting):
+        releases.sweep(site.state_dir)
+        return _build(site, full=full, progress=progress)
+
+
+def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
+    import datetime as dt
+
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC)
+    clock = _Clock()
+    state = BuildState.load(site.state_dir, site.public)
+    since = (state.inputs, dt.datetime.fromisoformat(state.started)) if state.started else None
+    rendered_bodies, inputs = bodies.refresh(site.root, force=full, since=since)
+    clock("bodies (Markdown, citations)")
+    # The snapshot and the plan are tens of thousands of long-lived objects made in a
+    # burst: the cyclic garbage collector would rescan them again and again (a third of
+    # the time of a small incremental build) and find nothing. Collect nothing while
+    # they are made, then freeze them out of later collections (and out of the workers'
+    # copy-on-write pages).
+    gc.disable()
+    try:
+        snap = snapshot.load()
+        store = bodies.BodyStore(p.id for p in (*snap.posts, *snap.pages))
+        theme = Theme(site.templates, site.static, cache=_template_cache(site))
+        clock("snapshot")
+        outputs = plan(snap, theme, store, site.media)
+    finally:
+        gc.freeze()
+        gc.enable()
+    try:
+        theme.compile_all()
+    except Exception as exc:
+        raise BuildError(f"a template does not compile: {_describe(exc)}") from exc
+    clock("plan")
+    full = full or not state.build_id or not site.public.is_dir()
+    site.state_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in site.state_dir.glob("staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = site.state_dir / f"staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        stamp = {"inputs": inputs, "started": started_at.isoformat()}
+        report = _full(site, outputs, snap, staging, progress, clock, stamp) if full else \
+            _incremental(site, outputs, snap, state, staging, progress, clock, stamp)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    clock("swap in")
+    report.phases = clock.phases
+    report.bodies = len(rendered_bodies)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
+          clock, stamp: dict) -> BuildReport:
+    rebuild = search_index.Rebuild.plan(_search_docs(snap), _load_terms, staging)
+    made, built = _write_all(outputs, staging, progress, index=rebuild)
+    index = rebuild.finish(built)
+    made[SEARCH] = ("", index.owned)
+    clock("pages and search index")
+    build_id = new_build_id()
+    (staging / MARKER).write_text(build_id + "\n", encoding="utf-8")
+    releases.Releases(site.public, site.state_dir).publish_full(staging)
+    BuildState(build_id, made, index.state, **stamp).save(site.state_dir)
+    written = sum(len(files) for _, files in made.values())
+    return BuildReport(True, len(outputs) + 1, len(outputs) + 1, written, 0, 0, 0.0)
+
+
+def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
+                 staging: Path, progress, clock, stamp: dict) -> BuildReport:
+    changed = [o for o in outputs if state.outputs.get(o.name, ("",))[0] != o.key]
+    made, _ = _write_all(changed, staging, progress)
+    clock("pages")
+    written = {f for _, files in made.values() for f in files}
+    search_state = state.search
+    index = search_index.update(_search_docs(snap), state.search, _load_terms, staging,
+                                full=False)
+    if index is not None:
+        written |= set(index.written)
+        made[SEARCH] = ("", index.owned)
+        search_state = index.state
+    clock("search index")
+    wanted = {o.name for o in outputs} | {SEARCH}
+    owned_now = {f for _, files in made.values() for f in files}
+    stale: set[str] = set()
+    for name, (_, files) in state.outputs.items():
+        if name not in wanted or name in made:
+            stale.update(f for f in files if f not in owned_now)
+    if written or stale:
+        _swap_in(site, staging, written, stale)
+    new_outputs = {name: v for name, v in state.outputs.items() if name in wanted}
+    new_outputs.update(made)
+    BuildState(state.build_id, new_outputs, search_state, **stamp).save(site.state_dir)
+    return BuildReport(False, len(outputs) + 1, len(changed) + (index is not None),
+                       len(written), len(stale), 0, 0.0)
+
+
+def _swap_in(site: SiteDir, staging: Path, written: set[str], stale: set[str]) -> None:
+    """Everything rendered: into the spare tree, then public/ turns to it at once."""
+    tree = releases.Releases(site.public, site.state_dir)
+    spare = tree.prepare_spare()
+    for rel in sorted(written):
+        target = spare / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / rel, target)
+    for rel in sorted(stale):
+        releases.remove_file(spare, rel)
+    tree.publish_spare(written, stale)

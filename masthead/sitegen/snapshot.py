@@ -1,0 +1,310 @@
+"""Read the site once into plain, immutable values; templates see nothing else.
+
+Rendering from a snapshot (not from live model objects) keeps templates pure and lets
+the planner compute each output's key from exactly the values its template reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from masthead.render import markdown
+from masthead.sitegen import urls
+from masthead.sitegen.keys import key
+
+RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
+EXCERPT_CHARS = 280
+_NOTE_REF_RE = re.compile(r'<a href="#fn-[^"]*" class="footnote-ref"[^>]*><sup>[^<]*</sup></a>')
+
+
+@dataclass(frozen=True)
+class TagView:
+    slug: str
+    name: str
+
+    @property
+    def path(self) -> str:
+        return urls.tag_path(self.slug)
+
+
+class CommentView(NamedTuple):
+    """A reader's comment as the post page shows it (the body is Markdown, rendered and
+    cleaned when the page is)."""
+
+    id: int
+    author: str
+    url: str  # the commenter's site, http(s) only, or ""
+    published: dt.datetime | None
+    body: str
+    depth: int  # 0 for a comment on the post, 1 for a reply to it...
+
+
+class PostView(NamedTuple):
+    """A published post or page as templates see it (a tuple: 10,000 of them are made
+    on every build, and a frozen dataclass costs four times as much to create)."""
+
+    id: int
+    kind: str
+    slug: str
+    title: str
+    path: str
+    published: dt.datetime | None  # in the site's time zone
+    updated: dt.datetime | None
+    excerpt: str  # plain text
+    render_key: str  # changes when the rendered body does (bodies live in a BodyStore)
+    tags: tuple[TagView, ...]
+    authors: tuple[str, ...]
+    series: str
+    canonical_url: str
+    old_paths: tuple[str, ...]
+    # Keys (see masthead.sitegen.keys), made once here because many outputs use them:
+    card_key: str  # what a listing shows of the post
+    page_key: str  # everything the post's own page shows of it
+    search_key: str  # what the search index holds of it
+    comments: tuple[CommentView, ...] = ()  # approved, threads in reading order
+    seo_title: str = ""  # the page's <title>, when an import brought one (Yoast, Ghost)
+    description: str = ""  # the meta description, when it differs from the excerpt
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.published or dt.datetime.min.replace(tzinfo=dt.UTC), self.id)
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    url: str  # absolute, ends with /
+    base_path: str  # "/" or "/blog/"
+    description: str
+    language: str
+    direction: str  # "ltr" or "rtl"
+    timezone: str
+    author: str
+    footer_html: str
+    support_links: tuple[tuple[str, str], ...]
+    posts_per_page: int
+    feed_limit: int
+    citation_style: str
+    newsletter: bool = False  # a mail server is set up: pages carry the sign-up form
+    comments: bool = False  # readers' comments are shown under posts
+
+    def href(self, path: str) -> str:
+        return urls.href(self.base_path, path)
+
+    @cached_property  # every absolute link asks for it
+    def origin(self) -> str:
+        return urls.origin_of(self.url)
+
+    def absolute(self, path: str) -> str:
+        return self.origin + self.href(path)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    site: SiteView
+    posts: tuple[PostView, ...]  # published posts, oldest first
+    pages: tuple[PostView, ...]
+    tags: dict[str, TagView] = field(default_factory=dict)
+
+
+def excerpt_of(explicit: str, body_html: str) -> str:
+    """The writer's excerpt, else the opening of the text, cut at a word."""
+    text = markdown.plain_text(markdown.render_fragment(explicit)) if explicit else ""
+    if not text:
+        # The first paragraphs, not headings, notes or the bibliography.
+        main = body_html.split('<section id="bibliography"', 1)[0].split(
+            '<section id="footnotes"', 1)[0]
+        main = _NOTE_REF_RE.sub("", main)
+        paras = [markdown.plain_text(p) for p in main.split("<p>")[1:4]]
+        text = " ".join(" ".join(p.split()) for p in paras)
+    text = " ".join(text.split())
+    if len(text) > EXCERPT_CHARS:
+        cut = text.rfind(" ", 0, EXCERPT_CHARS)
+        text = text[: cut if cut > 0 else EXCERPT_CHARS].rstrip(",;:") + "…"
+    return text
+
+
+def _aware(value) -> dt.datetime | None:
+    """A stored time as an aware datetime (SQLite gives text, PostgreSQL datetimes)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def site_view(site) -> SiteView:
+    base = urlsplit(site.url).path or "/"
+    if not base.endswith("/"):
+        base += "/"
+    lang = (site.language or "en").split("-")[0].lower()
+    return SiteView(
+        title=site.title,
+        url=site.url if site.url.endswith("/") else site.url + "/",
+        base_path=base,
+        description=site.description,
+        language=site.language or "en",
+        direction="rtl" if lang in RTL_LANGUAGES else "ltr",
+        timezone=site.timezone,
+        author=site.author,
+        footer_html=markdown.render_fragment(site.footer) if site.footer.strip() else "",
+        support_links=tuple((x["label"], x["url"]) for x in site.support_links or ()),
+        posts_per_page=site.posts_per_page,
+        feed_limit=site.feed_limit,
+        citation_style=site.citation_style,
+        comments=bool(getattr(site, "comments", False)),
+    )
+
+
+# What the snapshot reads of every published post. On SQLite a covering index holds
+# exactly these (content migration 0006): the rows themselves, bodies and all, are never
+# read. A column added here must be added to that index too (a test checks).
+POST_COLUMNS = ("id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
+                "auto_excerpt", "render_key", "series", "canonical_url", "extra")
+# A published post whose body never rendered (a citation of a key no source has, see
+# masthead.sitegen.bodies) has no render_key: it stays off the site until it renders.
+POSTS_QUERY = (f"SELECT {', '.join(POST_COLUMNS)} FROM content_post WHERE status = %s "
+               "AND render_key != '' ORDER BY published_at, id")
+
+
+def current_site() -> SiteView:
+    """The site's settings as pages show them, read now: for jobs and views that make
+    one page or message outside a build (a build reads them once, in :func:`load`)."""
+    from masthead.content.actions import get_site
+
+    return site_view(get_site())
+
+
+def load(now: dt.datetime | None = None) -> Snapshot:
+    """Everything published, from the database (bodies must already be rendered: a post
+    whose body never rendered is left out)."""
+    from dataclasses import replace
+
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone as djtz
+
+    from masthead.content.models import Author, OldURL, Post, PostAuthor, PostTag, Site, Tag
+
+    site = Site.objects.get()
+    view = replace(site_view(site),
+                   newsletter=getattr(settings, "MASTHEAD_SMTP", None) is not None)
+    tz = zoneinfo.ZoneInfo(site.timezone)
+    now = now or djtz.now()
+    # Raw SQL: the ORM's per-value conversions cost more than the query at 10,000 posts.
+    with connection.cursor() as cursor:
+        cursor.execute(POSTS_QUERY, [Post.PUBLISHED])
+        rows = [dict(zip(POST_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    for r in rows:
+        r["published_at"] = _aware(r["published_at"])
+        r["updated_at"] = _aware(r["updated_at"])
+    tags_of: dict[int, list[TagView]] = {}
+    all_tags: dict[str, TagView] = {}
+    authors_of: dict[int, list[str]] = {}
+    old_of: dict[int, list[str]] = {}
+    status = [Post.PUBLISHED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pt.post_id, t.slug, t.name FROM {PostTag._meta.db_table} pt "
+            f"JOIN {Tag._meta.db_table} t ON t.id = pt.tag_id "
+            f"JOIN {Post._meta.db_table} p ON p.id = pt.post_id WHERE p.status = %s "
+            "ORDER BY pt.post_id, pt.position", status)
+        for post_id, slug, name in cursor.fetchall():
+            tag = all_tags.get(slug)
+            if tag is None:
+                tag = all_tags[slug] = TagView(slug, name)
+            tags_of.setdefault(post_id, []).append(tag)
+        cursor.execute(
+            f"SELECT pa.post_id, a.name FROM {PostAuthor._meta.db_table} pa "
+            f"JOIN {Author._meta.db_table} a ON a.id = pa.author_id "
+            f"JOIN {Post._meta.db_table} p ON p.id = pa.post_id WHERE p.status = %s "
+            "ORDER BY pa.post_id, pa.position", status)
+        for post_id, name in cursor.fetchall():
+            authors_of.setdefault(post_id, []).append(name)
+        cursor.execute(
+            f"SELECT o.post_id, o.path FROM {OldURL._meta.db_table} o "
+            f"JOIN {Post._meta.db_table} p ON p.id = o.post_id WHERE p.status = %s "
+            "ORDER BY o.path", status)
+        for post_id, path in cursor.fetchall():
+            old_of.setdefault(post_id, []).append(path)
+
+    comments_of = _comments(tz) if view.comments else {}
+    posts, pages = [], []
+    local_now = now.astimezone(tz)
+    for r in rows:
+        published = r["published_at"].astimezone(tz) if r["published_at"] else None
+        if r["kind"] == Post.POST and published and published > local_now:
+            continue  # published with a future date: it appears when its time comes
+        updated = r["updated_at"].astimezone(tz) if r["updated_at"] else None
+        path = (
+            urls.post_path(site.permalink, slug=r["slug"], id=r["id"], published=published)
+            if r["kind"] == Post.POST else urls.page_path(r["slug"])
+        )
+        excerpt = excerpt_of(r["excerpt"], "") if r["excerpt"] else r["auto_excerpt"]
+        tags = tuple(tags_of.get(r["id"], ()))
+        authors = tuple(authors_of.get(r["id"], ())) or ((site.author,) if site.author else ())
+        when = published.isoformat() if published else ""
+        tag_names = tuple((t.slug, t.name) for t in tags)
+        card_key = key(r["title"], path, when, excerpt, tag_names)
+        comments = comments_of.get(r["id"], ())
+        extra = r["extra"]
+        if isinstance(extra, str):
+            extra = json.loads(extra) if "seo_title" in extra or "description" in extra else {}
+        seo = extra.get("seo_title") if isinstance(extra, dict) else None
+        described = extra.get("description") if isinstance(extra, dict) else None
+        seo = seo if isinstance(seo, str) else ""
+        described = described if isinstance(described, str) else ""
+        pv = PostView(
+            r["id"], r["kind"], r["slug"], r["title"], path, published, updated, excerpt,
+            r["render_key"], tags, authors, r["series"], r["canonical_url"],
+            tuple(old_of.get(r["id"], ())),
+            card_key=card_key,
+            page_key=key(card_key, r["id"], updated.isoformat() if updated else "",
+                         r["render_key"], authors, r["series"], r["canonical_url"],
+                         tuple(comments), seo, described),
+            comments=comments, seo_title=seo, description=described,
+            search_key=key(r["render_key"], path, r["title"], when[:10], excerpt),
+        )
+        (posts if r["kind"] == Post.POST else pages).append(pv)
+    used_tags = {t.slug: t for p in posts for t in p.tags}
+    return Snapshot(site=view, posts=tuple(posts), pages=tuple(pages),
+                    tags=dict(sorted(used_tags.items())))
+
+
+def _comments(tz: zoneinfo.ZoneInfo) -> dict[int, tuple[CommentView, ...]]:
+    """Approved comments of published posts, each thread in date order with its replies
+    under it."""
+    from masthead.content.models import Comment, Post
+
+    rows = list(Comment.objects.filter(status=Comment.APPROVED, post__status=Post.PUBLISHED)
+                .order_by("published_at", "id")
+                .values_list("id", "post_id", "parent_id", "author_name", "author_url",
+                             "published_at", "body"))
+    children: dict[int | None, list] = {}
+    by_post: dict[int, list] = {}
+    ids = {r[0] for r in rows}
+    for r in rows:
+        parent = r[2] if r[2] in ids else None
+        if parent is None:
+            by_post.setdefault(r[1], []).append(r)
+        else:
+            children.setdefault(parent, []).append(r)
+    out: dict[int, tuple[CommentView, ...]] = {}
+    for post_id, top in by_post.items():
+        flat: list[CommentView] = []
+        stack = [(r, 0) for r in reversed(top)]
+        while stack:
+            r, depth = stack.pop()
+            url = r[4] if r[4].startswith(("https://", "http://")) else ""
+            when = _aware(r[5]).astimezone(tz) if r[5] else None
+            flat.append(CommentView(r[0], r[3] or "Anonymous", url, when, r[6], depth))
+            stack.extend((c, depth + 1) for c in reversed(children.get(r[0], [])))
+        out[post_id] = tuple(flat)
+    return out

@@ -1,0 +1,120 @@
+"""Templates and static files: the default theme, overridden file by file by the site's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import jinja2
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+# JSON inside <script>: no character that HTML could read as markup (as Django's
+# json_script does), so a title like "</script><script>..." stays text.
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+# Bump when a filter or global changes what templates print: every page re-renders.
+FILTERS_VERSION = 2
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def human_date(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month_name(number: int) -> str:
+    return MONTHS[number - 1]
+
+
+def article_ld(post, site) -> dict:
+    """schema.org Article metadata (JSON-LD) for a post page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": post.title,
+        "description": post.excerpt,
+        "datePublished": post.published.isoformat() if post.published else None,
+        "dateModified": (post.updated or post.published).isoformat() if post.published else None,
+        "author": [{"@type": "Person", "name": name} for name in post.authors],
+        "publisher": {"@type": "Organization", "name": site.title, "url": site.url},
+        "mainEntityOfPage": site.absolute(post.path),
+        "url": site.absolute(post.path),
+        "keywords": [t.name for t in post.tags],
+        "inLanguage": site.language,
+    }
+
+
+class Theme:
+    """The Jinja2 environment plus a fingerprint of every file that can affect output."""
+
+    def __init__(self, site_templates: Path | None = None, site_static: Path | None = None,
+                 cache: Path | None = None):
+        """``cache``: a folder to keep compiled templates in between builds (Jinja
+        recompiles a template whose source changed)."""
+        self.template_dirs = [d for d in (site_templates, THEME_DIR / "templates") if d and d.is_dir()]
+        self.static_dirs = [d for d in (THEME_DIR / "static", site_static) if d and d.is_dir()]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache else None,
+        )
+        self.env.filters["human_date"] = human_date
+        self.env.filters["month_name"] = month_name
+        self.env.filters["comment_html"] = comment_html
+        self.env.filters["tojson_ld"] = lambda v: jinja2.utils.markupsafe.Markup(
+            json.dumps(v, ensure_ascii=False).translate(_SCRIPT_SAFE))
+        self.env.globals["article_ld"] = article_ld
+        self.static_files = self._static_files()
+        self.fingerprint = self._fingerprint()
+
+    def _static_files(self) -> dict[str, Path]:
+        """public/static/ relative name -> source file; the site's win over the theme's."""
+        files: dict[str, Path] = {}
+        for d in self.static_dirs:
+            for p in sorted(d.rglob("*")):
+                if p.is_file():
+                    files[p.relative_to(d).as_posix()] = p
+        return files
+
+    def _fingerprint(self) -> str:
+        h = hashlib.sha256(f"filters {FILTERS_VERSION}".encode())
+        for d in self.template_dirs:
+            for p in sorted(d.rglob("*")):
+                if p.is_file():
+                    h.update(p.relative_to(d).as_posix().encode() + b"\0" + p.read_bytes())
+        for name, p in sorted(self.static_files.items()):
+            h.update(name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+        return h.hexdigest()[:16]
+
+    def static_version(self, name: str) -> str:
+        """A short content hash, appended to asset links so caches refresh on change."""
+        p = self.static_files.get(name)
+        return hashlib.sha256(p.read_bytes()).hexdigest()[:10] if p else "0"
+
+    def compile_all(self) -> None:
+        """Compile every template now, so forked workers share them instead of each
+        compiling its own."""
+        for name in self.env.list_templates(extensions=["html", "xml", "txt"]):
+            self.env.get_template(name)
+
+    def render(self, name: str, **context) -> bytes:
+        return self.env.get_template(name).render(**context).encode("utf-8")
+
+
+def comment_html(markdown: str):
+    """A reader's comment: their Markdown, rendered and cleaned like any raw HTML."""
+    from markupsafe import Markup
+
+    from masthead.render import markdown as md
+    from masthead.render.sanitize import clean
+
+    return Markup(clean(md.render_fragment(markdown)))
