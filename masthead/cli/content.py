@@ -30,9 +30,10 @@ def import_markdown(site: SiteOption, folder: Path, dry_run: bool) -> None:
     from masthead.publishing import sites as site_actions
 
     s = site.open()
+    from masthead.importers import guard
     from masthead.importers.markdown import count_files
 
-    with progress_bar("Reading", count_files(folder)) as advance:
+    with progress_bar("Reading", count_files(folder)) as advance, guard.reported(folder):
         result = site_actions.import_markdown_folder(s, folder, dry_run=dry_run,
                                                      progress=advance)
     verb = "Would import" if dry_run else "Imported"
@@ -68,6 +69,7 @@ for _name, _what in PLATFORMS.items():
 
 def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool) -> None:
     site.open()
+    from masthead.importers import guard
     from masthead.importers.convert import converted
     from masthead.importers.platform import Notes
     from masthead.importers.store import import_platform
@@ -79,8 +81,9 @@ def _import_platform(site: SiteOption, platform: str, file: Path, dry_run: bool)
     notes, repairs = Notes(), Repairs()
     # XML exports report bytes read; the others count their items.
     total = file.stat().st_size if platform in ("blogger", "wordpress") else None
-    with progress_bar("Importing", total) as advance:
-        records = converted(reader.read(file, notes, repairs, progress=advance), notes)
+    with progress_bar("Importing", total) as advance, guard.reported(file):
+        records = converted(guard.reading(reader.read(file, notes, repairs, progress=advance)),
+                            notes)
         summary = import_platform(records, dry_run=dry_run)
     s = summary.posts
     verb = "Would import" if dry_run else "Imported"

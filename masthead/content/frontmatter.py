@@ -22,7 +22,10 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def load_yaml(text: str):
-    return yaml.load(text, Loader=_Loader)
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except RecursionError:  # PyYAML nests a Python call per level of [[[...]]]
+        raise yaml.YAMLError("it is nested too deeply to read") from None
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -74,6 +77,9 @@ def split(text: str, path: Path | str) -> tuple[dict[str, Any], str, int]:
             meta = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
             raise ContentError(f"front matter is not valid TOML: {exc}", path=path) from None
+        except RecursionError:
+            raise ContentError("front matter is nested too deeply to read", path=path,
+                               line=2) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

@@ -30,6 +30,7 @@ from masthead.importers.platform import (
     PlatformItem,
     make_slug,
     old_path,
+    old_urls,
     parse_when,
     plain_words,
     slug_from_path,
@@ -44,6 +45,12 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 THR = "http://purl.org/syndication/thread/1.0"
 APP = "http://purl.org/atom/app#"
 EXPECT = "a Blogger export (an Atom <feed> of entries)"
+# The prefixes Blogger writes, as its exports declare them; some exports use them
+# undeclared, which XML refuses ("unbound prefix"): they are declared on the way in.
+PREFIXES = {"app": APP, "thr": THR, "gd": "http://schemas.google.com/g/2005",
+            "georss": "http://www.georss.org/georss",
+            "openSearch": "http://a9.com/-/spec/opensearchrss/1.0/",
+            "media": "http://search.yahoo.com/mrss/"}
 _ID_RE = re.compile(r"(?:blog-(\d+))?\.(?:post|page)-(\d+)$")
 _PLACEHOLDER_AUTHORS = {"", "unknown", "anonymous", "noreply@blogger.com"}
 
@@ -88,7 +95,7 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
     """Posts, pages and comments, in the order of the file."""
     for n, (_root, entry) in enumerate(stream(path, {"entry"}, expect=EXPECT,
                                               root_names={"feed"}, repairs=repairs,
-                                              progress=progress), 1):
+                                              progress=progress, prefixes=PREFIXES), 1):
         if entry.find(f"{{{B2018}}}type") is not None:
             yield from _takeout_entry(entry, n, notes)
         else:
@@ -190,7 +197,7 @@ def _item(entry: Element, n: int, notes: Notes, *, kind: str, labels: list[str],
         status=Post.DRAFT if draft else Post.PUBLISHED, excerpt=excerpt,
         published_at=published, updated_at=updated if updated != published else None,
         tags=list(dict.fromkeys(labels)), authors=authors,
-        old_urls=[old] if old else [],
+        old_urls=old_urls([old], f"entry {n} '{title}'", notes),
         extra={"imported_from": _id(entry_id)},
     )
     return PlatformItem(post=post, origin=_id(entry_id), html=html,

@@ -13,6 +13,7 @@ import multiprocessing
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from masthead.importers.guard import ItemError, plain, where_of
 from masthead.importers.html_markdown import to_markdown
 from masthead.importers.platform import CommentData, Notes, PlatformItem
 
@@ -48,6 +49,17 @@ def converted(records: Iterable[T], notes: Notes, *, processes: int | None = Non
             pool.terminate()
 
 
+def _culprit(records: list) -> None:
+    """Convert the window's bodies one by one: the first that fails is named."""
+    for r in records:
+        if isinstance(r, PlatformItem | CommentData) and r.html:
+            try:
+                _convert((r.html, isinstance(r, PlatformItem) and r.wordpress))
+            except Exception as exc:
+                raise ItemError(where_of(r), f"its HTML could not be converted to Markdown "
+                                f"({plain(exc)})") from None
+
+
 def _window(records: list, notes: Notes, pool) -> Iterator:
     jobs = []
     for r in records:
@@ -55,8 +67,12 @@ def _window(records: list, notes: Notes, pool) -> Iterator:
             jobs.append((r.html, r.wordpress))
         elif isinstance(r, CommentData) and r.html:
             jobs.append((r.html, False))
-    results = pool.map(_convert, jobs, chunksize=8) if pool is not None and len(jobs) > 16 \
-        else [_convert(j) for j in jobs]
+    try:
+        results = pool.map(_convert, jobs, chunksize=8) if pool is not None and len(jobs) > 16 \
+            else [_convert(j) for j in jobs]
+    except Exception:  # find the body that failed, and say which
+        _culprit(records)
+        raise
     done = iter(results)
     for r in records:
         if isinstance(r, PlatformItem) and r.html:

@@ -25,6 +25,7 @@ from masthead.importers.platform import (
     PlatformItem,
     SettingsData,
     make_slug,
+    old_urls,
     parse_when,
 )
 from masthead.importers.xmlstream import ExportFileError, Repairs
@@ -44,6 +45,10 @@ def load(path: Path) -> dict[str, Any]:
         doc = json.loads(raw)
     except UnicodeDecodeError:
         raise ExportFileError(path, "not UTF-8 text; expected a Ghost JSON export") from None
+    except RecursionError:
+        raise ExportFileError(path, "nested too deeply to read (lists or objects inside one "
+                              "another hundreds of levels down); a Ghost export never is: "
+                              "refused") from None
     except json.JSONDecodeError as exc:
         raise ExportFileError(path, f"not JSON at column {exc.colno} ({exc.msg}); expected "
                               "a Ghost JSON export", exc.lineno) from None
@@ -149,6 +154,10 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
         status = _s(p.get("status"))
         mapped = {"published": Post.PUBLISHED, "scheduled": Post.SCHEDULED}.get(status,
                                                                              Post.DRAFT)
+        visibility = _s(p.get("visibility")) or "public"
+        if visibility != "public" and mapped != Post.DRAFT:
+            notes.warn(f"{where}: it was for {visibility} only on Ghost; here it is public "
+                       "once published")
         if status == "sent":
             notes.warn(f"{where}: it was sent by email only; it is a draft here")
         slug = make_slug(_s(p.get("slug")), title, kind=kind)
@@ -166,7 +175,7 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
             published_at=published,
             updated_at=updated if updated and published and updated > published else None,
             tags=list(dict.fromkeys(tag_names)), authors=names,
-            canonical_url=_s(p.get("canonical_url")), old_urls=[old] if old else [],
+            canonical_url=_s(p.get("canonical_url")), old_urls=old_urls([old], where, notes),
             extra=extra)
         yield PlatformItem(post=post, origin=extra["imported_from"], authors=people, html=html)
     if local_images:

@@ -29,6 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
+from masthead.importers.html_bounds import MAX_DEPTH, flatten, table_spans
+
 
 @dataclass
 class Conversion:
@@ -210,8 +212,18 @@ _EMBED_HOSTS = {
 }
 
 
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc
+    except ValueError:  # "http://[x": not an address at all
+        return ""
+
+
 def _embed_link(src: str) -> str:
-    parts = urlsplit(src if not src.startswith("//") else "https:" + src)
+    try:
+        parts = urlsplit(src if not src.startswith("//") else "https:" + src)
+    except ValueError:
+        return src
     path = parts.path
     if "youtube" in parts.netloc and path.startswith("/embed/"):
         return f"https://www.youtube.com/watch?v={path.split('/')[2]}"
@@ -231,7 +243,7 @@ def _embeds(soup: BeautifulSoup) -> None:
             frame.decompose()
             continue
         url = _embed_link(src)
-        kind = _EMBED_HOSTS.get(urlsplit(url).netloc, "Embedded")
+        kind = _EMBED_HOSTS.get(_netloc(url), "Embedded")
         title = frame.get("title") or url
         _replace_with_link(soup, frame, url, f"{kind}: {title}" if title != url else url)
     # WordPress embed blocks: <figure class="wp-block-embed"><div class="...wrapper">URL</div>
@@ -457,6 +469,11 @@ def to_markdown(html: str, *, wordpress: bool = False) -> Conversion:
         html = shortcodes(html, warnings)
         html = autop(html)
     soup = BeautifulSoup(html, "html.parser")
+    if flatten(soup):
+        warnings.append(f"its HTML was nested more than {MAX_DEPTH} elements deep; what was "
+                        "deeper is kept as plain text")
+    if "span" in html:
+        table_spans(soup)
     # Each step looks at the source first: most bodies have none of what it mends, and
     # a tree search costs more than a substring test (a 50,000-post import does many).
     if "<!--" in html:

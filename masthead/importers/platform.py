@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from masthead.content.addresses import RESERVED_PAGE_SLUGS, slugify
+from masthead.content.addresses import page_path, redirect_problem, reserved_address, slugify
 from masthead.publishing.store import PostData
 from masthead.timestamps import parse_iso
 
@@ -89,7 +89,10 @@ def old_path(url: str) -> str:
     """The path of an old permalink (the domain goes: the site may move with it)."""
     if not url:
         return ""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[x/": not an address
+        return ""
     path = unquote(parts.path) or "/"
     if not path.startswith("/"):
         path = "/" + path
@@ -99,6 +102,23 @@ def old_path(url: str) -> str:
     if last and "." not in last:  # /services is served from /services/index.html
         path += "/"
     return path
+
+
+def old_urls(paths: list[str], where: str, notes: Notes) -> list[str]:
+    """The old addresses worth a redirect. One the site makes itself (its feed, the
+    home page, an archive, the tag pages...) is left out, with a note: a redirect there
+    would stand where the site's own file must."""
+    kept = []
+    for path in paths:
+        if not path or path in kept:
+            continue
+        why = redirect_problem(path)
+        if why:
+            notes.warn(f"{where}: its old address {path} is {why} here; it was left out "
+                       "(the post keeps its new address)")
+            continue
+        kept.append(path)
+    return kept
 
 
 def slug_from_path(path: str) -> str:
@@ -116,7 +136,7 @@ def make_slug(*candidates: str, kind: str = "post") -> str:
     for c in candidates:
         slug = slugify(c or "")[:120].strip("-")
         if slug:
-            if kind == "page" and slug in RESERVED_PAGE_SLUGS:
+            if kind == "page" and reserved_address(page_path(slug)):
                 slug = f"{slug}-page"
             return slug
     return "untitled"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from masthead.content.models import Author, Comment, Post
+from masthead.importers.guard import ItemError, plain
 from masthead.importers.platform import CommentData, PlatformItem, SettingsData
 from masthead.publishing.store import ImportSummary, import_posts
 
@@ -109,6 +110,7 @@ class _Store:
 
     def _claim_slug(self, item: PlatformItem) -> None:
         post = item.post
+        _fit(post)
         if item.origin in self.seen:  # two entries with one id: keep both
             n = 2
             while f"{item.origin}~{n}" in self.seen:
@@ -139,9 +141,14 @@ class _Store:
             return
         for item in self.posts:
             for a in item.authors:
-                Author.objects.get_or_create(slug=a.slug, defaults={
-                    "name": a.name, "email": a.email, "url": a.url, "bio": a.bio})
-        got = import_posts([i.post for i in self.posts])
+                Author.objects.get_or_create(slug=a.slug[:200], defaults={
+                    "name": a.name.replace("\0", "")[:200], "email": a.email[:320],
+                    "url": a.url[:500], "bio": a.bio.replace("\0", "")})
+        try:
+            got = import_posts([i.post for i in self.posts])  # a savepoint of its own
+        except Exception:  # find the item that failed, and say which
+            self._culprit()
+            raise
         s = self.summary.posts
         s.created, s.updated, s.unchanged = (s.created + got.created, s.updated + got.updated,
                                              s.unchanged + got.unchanged)
@@ -152,6 +159,15 @@ class _Store:
             if (kind, slug) in wanted:
                 self.post_ids[wanted[(kind, slug)]] = pk
         self.posts = []
+
+    def _culprit(self) -> None:
+        """Store the chunk's posts one by one (each in its savepoint, all of them undone
+        with the import): the first that fails is named."""
+        for item in self.posts:
+            try:
+                import_posts([item.post])
+            except Exception as exc:
+                raise ItemError(item.post.where, f"could not be stored ({plain(exc)})") from None
 
     def _flush_comments(self, *, last: bool = False) -> None:
         if not self.comments:
@@ -174,19 +190,49 @@ class _Store:
         link_replies(self.parents)
 
 
+def _fit(post) -> None:
+    """What an export holds, made storable on every database: no NUL characters
+    (PostgreSQL refuses them in text), nothing longer than its column."""
+    def clean(text: str, limit: int = 0) -> str:
+        text = text.replace("\0", "")
+        return text[:limit - 1] + "…" if limit and len(text) > limit else text
+
+    post.title, post.body, post.excerpt = clean(post.title, 500), clean(post.body), \
+        clean(post.excerpt)
+    post.canonical_url = "" if len(post.canonical_url) > 500 else clean(post.canonical_url)
+    post.tags = [clean(t, 200) for t in post.tags]
+    post.authors = [clean(a, 200) for a in post.authors]
+    post.old_urls = [u for u in post.old_urls if len(u) <= 1000]
+    post.extra = {k: clean(v) if isinstance(v, str) else v for k, v in post.extra.items()}
+
+
+def stored_origin(origin: str) -> str:
+    """A comment's origin as its column holds it: one longer than 300 characters (an
+    export's odd id) keeps its start and a hash of the whole, so it stays unique."""
+    if len(origin) <= 300:
+        return origin
+    import hashlib
+
+    return origin[:235] + "~" + hashlib.sha256(origin.encode()).hexdigest()
+
+
 def upsert_comments(comments: list[CommentData], post_ids: dict[str, int],
                     parents: list[tuple[str, str]]) -> tuple[int, int, int]:
     """Create or update comments by origin (their posts must be in ``post_ids``);
     (child, parent) origins are added to ``parents`` for :func:`link_replies`.
     Returns (created, updated, unchanged)."""
+    for c in comments:
+        c.origin, c.parent_origin = stored_origin(c.origin), stored_origin(c.parent_origin)
     existing = {c.origin: c for c in Comment.objects.filter(
         origin__in=[c.origin for c in comments])}
     new = []
     updated = unchanged = 0
     for c in comments:
-        values = {"post_id": post_ids[c.post_origin], "author_name": c.author_name[:200],
+        values = {"post_id": post_ids[c.post_origin],
+                  "author_name": c.author_name.replace("\0", "")[:200],
                   "author_url": c.author_url[:500], "author_email": c.author_email[:320],
-                  "body": c.body, "published_at": c.published_at, "status": c.status}
+                  "body": c.body.replace("\0", ""), "published_at": c.published_at,
+                  "status": c.status}
         if c.parent_origin:
             parents.append((c.origin, c.parent_origin))
         old = existing.get(c.origin)

@@ -14,6 +14,7 @@ import csv
 import html as htmllib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,12 +25,14 @@ from masthead.importers.platform import (
     PlatformItem,
     make_slug,
     old_path,
+    old_urls,
     parse_when,
 )
 from masthead.importers.xmlstream import ExportFileError, Repairs
 from masthead.publishing.store import PostData
 
 MAX_MEMBER = 50 * 2**20  # bytes: no post body is larger; a bigger member is a zip bomb
+CHUNK = 1 << 16  # bytes inflated at a time
 COLUMNS = {"post_id", "post_date", "is_published", "title"}
 
 
@@ -53,9 +56,11 @@ class _Export:
         self.prefix = names[0][: -len("posts.csv")]
 
     def read(self, name: str) -> bytes | None:
+        """A file of the export, or None if it has none by that name. At most
+        MAX_MEMBER bytes are ever read, whatever size the zip declares: a member that
+        claims 1,000 bytes may inflate to gigabytes."""
         if self.zip is None:
-            f = self.path / name
-            return f.read_bytes() if f.is_file() else None
+            return self._read_file(name)
         try:
             info = self.zip.getinfo(self.prefix + name)
         except KeyError:
@@ -63,12 +68,55 @@ class _Export:
         if info.file_size > MAX_MEMBER:
             raise ExportFileError(self.path, f"{name} would unpack to {info.file_size} bytes; "
                                   "refused")
-        return self.zip.read(info)
+        try:
+            with self.zip.open(info) as member:
+                data = _read_capped(member)
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise ExportFileError(self.path, f"{name} in this zip does not unpack to what the "
+                                  "zip says it holds (a damaged or altered export); refused: "
+                                  "download the export again") from None
+        except (NotImplementedError, RuntimeError) as exc:  # a method or encryption we lack
+            raise ExportFileError(self.path, f"{name} in this zip cannot be unpacked "
+                                  f"({_plain(exc)})") from None
+        if data is None:
+            raise ExportFileError(self.path, f"{name} unpacks to more than {MAX_MEMBER} bytes, "
+                                  "not the size the zip declares; refused")
+        return data
+
+    def _read_file(self, name: str) -> bytes | None:
+        root = self.path.resolve()
+        f = (self.path / name).resolve()
+        if not f.is_relative_to(root):
+            raise ExportFileError(self.path, f"{name} is outside the export folder; refused")
+        if not f.is_file():
+            return None
+        with f.open("rb") as handle:
+            data = _read_capped(handle)
+        if data is None:
+            raise ExportFileError(f, f"larger than {MAX_MEMBER} bytes; refused")
+        return data
 
     def names(self) -> list[str]:
         if self.zip is None:
             return [p.name for p in self.path.iterdir()]
         return [n[len(self.prefix):] for n in self.zip.namelist() if n.startswith(self.prefix)]
+
+
+def _read_capped(stream) -> bytes | None:
+    """All of a stream in pieces, or None once it passes MAX_MEMBER bytes."""
+    pieces, total = [], 0
+    while piece := stream.read(CHUNK):
+        total += len(piece)
+        if total > MAX_MEMBER:
+            return None
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def _plain(exc: Exception) -> str:
+    """What zipfile and zlib say, without their class names."""
+    text = str(exc).strip() or "it ends too soon"
+    return text[0].lower() + text[1:]
 
 
 def subscriber_files(path: Path) -> list[str]:
@@ -107,6 +155,9 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
         if not post_id:
             notes.skip(where, "it has no post_id")
             continue
+        if "/" in post_id or "\\" in post_id or post_id.startswith(".") or "\0" in post_id:
+            raise ExportFileError(path / "posts.csv", f"'{title}': the post_id '{post_id}' is "
+                                  "not the name of a post in the export; refused", line)
         body_html = export.read(f"posts/{post_id}.html")
         if body_html is None:
             notes.skip(where, f"posts/{post_id}.html is not in the export")
@@ -128,6 +179,7 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
             body="", where=where, status=Post.PUBLISHED if published else Post.DRAFT,
             excerpt=htmllib.unescape((row.get("subtitle") or "").strip()),
             published_at=parse_when(row.get("post_date") or ""),
-            old_urls=[old_path(f"/p/{name}")] if name and kind == "post" else [],
+            old_urls=old_urls([old_path(f"/p/{name}")], where, notes)
+            if name and kind == "post" else [],
             extra={"imported_from": f"substack:{number}"})
         yield PlatformItem(post=post, origin=f"substack:{number}", html=html)

@@ -30,6 +30,7 @@ from masthead.importers.platform import (
     PlatformItem,
     make_slug,
     old_path,
+    old_urls,
     parse_when,
     plain_words,
 )
@@ -43,6 +44,9 @@ EXCERPT_NS = ("http://wordpress.org/export/1.2/excerpt/", "http://wordpress.org/
 WP_NS = ("http://wordpress.org/export/1.2/", "http://wordpress.org/export/1.1/",
          "http://wordpress.org/export/1.0/")
 DC = "http://purl.org/dc/elements/1.1/"
+# What WXR 1.2 declares; a hand-edited or plugin-made export may use them undeclared.
+PREFIXES = {"wp": WP_NS[0], "excerpt": EXCERPT_NS[0], "content": CONTENT, "dc": DC,
+            "wfw": "http://wellformedweb.org/CommentAPI/"}
 # WordPress's own machinery, exported with the content: nothing a reader sees.
 INTERNAL_TYPES = {"attachment", "nav_menu_item", "revision", "wp_block", "wp_template",
                   "wp_template_part", "wp_navigation", "wp_global_styles", "custom_css",
@@ -96,7 +100,7 @@ class _Attachments:
 def _first_pass(path: Path, repairs: Repairs) -> _Attachments:
     found = _Attachments()
     for root, item in stream(path, {"item", "author"}, expect=EXPECT, root_names={"rss"},
-                             repairs=repairs):
+                             repairs=repairs, prefixes=PREFIXES):
         if local(item.tag) == "author":
             login = _wp(item, "author_login")
             name = _wp(item, "author_display_name") or " ".join(
@@ -124,7 +128,8 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
     first = _first_pass(path, Repairs())  # repairs are reported once, from the second
     site = first.site
     for n, (root, item) in enumerate(stream(path, {"item"}, expect=EXPECT, root_names={"rss"},
-                                            repairs=repairs, progress=progress), 1):
+                                            repairs=repairs, progress=progress,
+                                            prefixes=PREFIXES), 1):
         if not site:
             channel = root.find("channel")
             site = text(channel, "link") if channel is not None else ""
@@ -147,7 +152,10 @@ def read(path: Path, notes: Notes, repairs: Repairs, progress=None
 
 
 def _host(site: str) -> str:
-    return urlsplit(site).netloc or site or "wordpress"
+    try:
+        return urlsplit(site).netloc or site or "wordpress"
+    except ValueError:  # "http://[x": the origin is only a name
+        return site or "wordpress"
 
 
 def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str,
@@ -202,6 +210,9 @@ def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str
     mapped = {"publish": Post.PUBLISHED, "future": Post.PUBLISHED}.get(status, Post.DRAFT)
     if status == "future" and published and published > dt.datetime.now(dt.UTC):
         mapped = Post.SCHEDULED
+    if _wp(item, "post_password"):  # a static page cannot ask for a password
+        notes.warn(f"{where}: it was password-protected on WordPress; it is a draft here")
+        mapped = Post.DRAFT
     if not title:
         title = plain_words(html) or "Untitled"
     post = PostData(
@@ -209,7 +220,7 @@ def _post(item: Element, n: int, where: str, kind: str, status: str, origin: str
         where=where, status=mapped, excerpt=excerpt, published_at=published,
         updated_at=modified if modified and published and modified > published else None,
         tags=list(dict.fromkeys(tags)), authors=[p.name for p in people],
-        old_urls=[old] if old and old != "/" else [], extra=extra)
+        old_urls=old_urls([old], where, notes) if old != "/" else [], extra=extra)
     return PlatformItem(post=post, origin=origin, authors=people, html=html, wordpress=True)
 
 

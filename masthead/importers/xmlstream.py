@@ -6,10 +6,11 @@ export is hostile until checked). Elements are handed over one ``<item>`` or ``<
 at a time and cleared afterwards, so a 50,000-post export costs what one post costs.
 
 Real exports are not always well-formed: WordPress has written bare ``&`` in URLs and
-HTML entities such as ``&nbsp;`` outside CDATA. Those are repaired on the way in (a bare
-``&`` becomes ``&amp;``, an HTML entity its character) and each repair is reported with
-its line; anything else that is not XML stops the import with the file, the line and
-what was expected.
+HTML entities such as ``&nbsp;`` outside CDATA, and Blogger exports use ``app:``,
+``thr:``, ``gd:`` and others without declaring them. Those are repaired on the way in
+(a bare ``&`` becomes ``&amp;``, an HTML entity its character, a known prefix is
+declared on the root element) and each repair is reported with its line; anything else
+that is not XML stops the import with the file, the line and what was expected.
 """
 
 from __future__ import annotations
@@ -65,16 +66,21 @@ class Repairs:
 
 
 class _Repairing(io.RawIOBase):
-    """A binary stream that mends bare ``&`` and HTML entities outside CDATA sections."""
+    """A binary stream that mends bare ``&`` and HTML entities outside CDATA sections,
+    and declares on the root element the usual prefixes a file uses undeclared."""
 
     def __init__(self, raw: io.BufferedReader, repairs: Repairs, chunk: int = 1 << 16,
-                 progress: Callable[[int], None] | None = None):
+                 progress: Callable[[int], None] | None = None,
+                 prefixes: dict[str, str] | None = None):
         self.raw, self.repairs, self.chunk, self.progress = raw, repairs, chunk, progress
         self.pending = b""  # read, not yet mended (may end inside a construct)
         self.out = b""
         self.line = 1
         self.in_cdata = False
         self.eof = False
+        self.prefixes = prefixes or {}
+        self.head = bool(self.prefixes)  # still to find the root's start tag
+        self.undeclared: dict[bytes, str] = {}  # declared here; reported where first used
 
     def readable(self) -> bool:
         return True
@@ -94,9 +100,45 @@ class _Repairing(io.RawIOBase):
         elif self.progress is not None:
             self.progress(len(data))
         text = self.pending + data
+        if self.head:
+            end = _root_tag_end(text)
+            if end is None and not self.eof and len(text) < _HEAD_LIMIT:
+                self.pending = text  # the root's start tag is not all here yet
+                return
+            self.head = False
+            if end is not None:
+                text = self._declare(text, end)
         cut = len(text) if self.eof else _safe_cut(text)
+        line = self.line
         self.out += self._mend(text[:cut])
+        if self.undeclared:
+            self._report_prefixes(text[:cut], line)
         self.pending = text[cut:]
+
+    def _declare(self, text: bytes, end: int) -> bytes:
+        """Declare, on the root element ending at ``end``, the known prefixes it lacks."""
+        tag = text[:end]
+        start = max(tag.rfind(b"<"), 0)
+        declared = set(re.findall(rb"xmlns:([\w.-]+)\s*=", tag[start:]))
+        extra = b""
+        for prefix, uri in self.prefixes.items():
+            name = prefix.encode()
+            if name not in declared:
+                extra += b' xmlns:' + name + b'="' + uri.encode() + b'"'
+                self.undeclared[name] = uri
+        if tag.endswith(b"/"):
+            end -= 1
+        return text[:end] + extra + text[end:]
+
+    def _report_prefixes(self, text: bytes, line: int) -> None:
+        found = []
+        for name, uri in list(self.undeclared.items()):
+            m = re.search(rb"[<\s/]" + re.escape(name) + rb":[\w-]", text)
+            if m is not None:
+                del self.undeclared[name]
+                found.append((line + text.count(b"\n", 0, m.start()), name.decode(), uri))
+        for at, name, uri in sorted(found):
+            self.repairs.add(at, f"the prefix {name}: was not declared; read as {uri}")
 
     def _mend(self, text: bytes) -> bytes:
         parts = []
@@ -160,24 +202,59 @@ def _safe_cut(text: bytes) -> int:
     return cut
 
 
+_HEAD_LIMIT = 1 << 20  # bytes before the root element: a prolog is never longer
+
+
+def _root_tag_end(text: bytes) -> int | None:
+    """Where the root element's start tag closes (the index of its ``>``), past the XML
+    declaration, comments, processing instructions and a doctype; None if not here."""
+    pos = 0
+    while True:
+        pos = text.find(b"<", pos)
+        if pos < 0 or pos + 1 >= len(text):
+            return None
+        if text.startswith(b"<?", pos):
+            close, step = text.find(b"?>", pos), 2
+        elif text.startswith(b"<!--", pos):
+            close, step = text.find(b"-->", pos), 3
+        elif text.startswith(b"<!", pos):
+            close, step = text.find(b">", pos), 1
+        else:
+            quote = None
+            for i in range(pos + 1, len(text)):
+                c = text[i:i + 1]
+                if quote:
+                    if c == quote:
+                        quote = None
+                elif c in (b'"', b"'"):
+                    quote = c
+                elif c == b">":
+                    return i
+            return None
+        if close < 0:
+            return None
+        pos = close + step
+
+
 def local(tag: str) -> str:
     """An element's name without its namespace."""
     return tag.rpartition("}")[2]
 
 
 def stream(path: Path, items: set[str], *, expect: str, root_names: set[str],
-           repairs: Repairs, progress: Callable[[int], None] | None = None
-           ) -> Iterator[tuple[Element, Element]]:
+           repairs: Repairs, progress: Callable[[int], None] | None = None,
+           prefixes: dict[str, str] | None = None) -> Iterator[tuple[Element, Element]]:
     """Yield (root, element) for every element named in ``items`` (by local name) that
     is a child of the root or of its first level (``<rss><channel><item>``,
     ``<feed><entry>``). The element is cleared once the caller moves on. ``expect``
     names the export in errors ("a WordPress export (WXR)"); ``progress`` hears how
-    many bytes were read."""
+    many bytes were read; ``prefixes`` (prefix -> namespace) are declared on the root
+    element when the file uses them without declaring them."""
     try:
         raw = path.open("rb")
     except OSError as exc:
         raise ExportFileError(path, f"cannot read it ({exc.strerror})") from None
-    source = io.BufferedReader(_Repairing(raw, repairs, progress=progress))
+    source = io.BufferedReader(_Repairing(raw, repairs, progress=progress, prefixes=prefixes))
     depth = 0
     root: Element | None = None
     parents: list[Element] = []

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.content.models import Author, Post, PostAuthor, PostTag, Revision, Tag
+from masthead.content import addresses
+from masthead.content.models import Author, Post, PostAuthor, PostTag, Revision, Tag, get_site
 from masthead.errors import ContentError
 from masthead.jobs.queue import enqueue, enqueue_build
 from masthead.publishing.store import _tag
@@ -51,11 +52,14 @@ class Draft:
         url = self.canonical_url.strip()
         if url and not re.match(r"^https?://[^\s/]+", url):
             raise ContentError("must be an http(s) address", field="canonical_url")
-        tags = []
+        from masthead.content.addresses import slugify
+
+        tags, slugs = [], set()
         for t in self.tags:
-            t = " ".join(t.split())
-            if t and t not in tags:
-                tags.append(t[:200])
+            t = " ".join(t.split())[:200]
+            if t and (slugify(t) or "tag") not in slugs:  # "Python" and "python": one tag
+                slugs.add(slugify(t) or "tag")
+                tags.append(t)
         return Draft(title=title, body=self.body.replace("\r\n", "\n"), slug=slug,
                      excerpt=self.excerpt.strip(), tags=tags, canonical_url=url)
 
@@ -76,14 +80,23 @@ def byline_for(user: User) -> Author:
                                  user=user)
 
 
-def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
-    from masthead.content.addresses import RESERVED_PAGE_SLUGS, slugify
+def _reserved_for(kind: str, slug: str) -> tuple[str, str]:
+    """(the address a slug gives, what the site keeps it for) or (.., "") when free."""
+    path = addresses.page_path(slug) if kind == Post.PAGE else addresses.post_path(
+        get_site().permalink, slug=slug, id=0, published=timezone.now())
+    return path, addresses.reserved_address(path)
 
-    if kind == Post.PAGE and wanted in RESERVED_PAGE_SLUGS:
-        raise ContentError(f"'{wanted}' is an address the site uses itself", field="slug")
-    base = wanted or slugify(title) or "post"
-    if kind == Post.PAGE and base in RESERVED_PAGE_SLUGS:
-        base += "-page"
+
+def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
+    if wanted:
+        path, why = _reserved_for(kind, wanted)
+        if why:
+            raise ContentError(f"'{wanted}' would give this {kind} the address {path}, an "
+                               f"address the site uses itself ({why}): choose another slug",
+                               field="slug")
+    base = wanted or addresses.slugify(title) or "post"
+    if not wanted and _reserved_for(kind, base)[1]:
+        base += f"-{kind}"
     taken = set(Post.objects.filter(kind=kind, slug__startswith=base)
                 .exclude(pk=exclude).values_list("slug", flat=True))
     if wanted and wanted in taken:

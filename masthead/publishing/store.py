@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from masthead.content import site_settings
+from masthead.content.addresses import redirect_problem
 from masthead.content.models import (
     Author,
     OldURL,
@@ -129,6 +130,9 @@ def import_posts(items: Sequence[PostData], *, authors: Iterable[Mapping] = ()) 
     fresh: list[tuple[Post, PostData]] = []
     for item in items:
         for path in item.old_urls:
+            if why := redirect_problem(path):
+                raise ContentError(f"the old URL {path} is {why} on this site; remove it",
+                                   path=item.where, field="aliases")
             owner = claimed.get(path)
             if owner is not None and owner != item.slug:
                 raise ContentError(f"old URL {path} already belongs to '{owner}'",

@@ -8,6 +8,7 @@ Nothing here touches the file system; rendering is a pure function of the snapsh
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -20,6 +21,8 @@ from masthead.sitegen.bodies import BodyStore
 from masthead.sitegen.keys import key as _key
 from masthead.sitegen.snapshot import PostView, Snapshot
 from masthead.sitegen.theme import Theme
+
+log = logging.getLogger("masthead.sitegen")
 
 
 class Output(NamedTuple):
@@ -122,12 +125,12 @@ class Planner:
         self.file("robots.txt", "robots", lambda: (
             f"User-agent: *\nAllow: /\n\nSitemap: {self.site.absolute('/sitemap.xml')}\n"
         ).encode())
-        self.redirects()
         for name, src in sorted(self.theme.static_files.items()):
             data_key = self.theme.static_version(name)
             self.outputs.append(Output(f"static/{name}", data_key,
                                        lambda name=name, src=src: {f"static/{name}": src.read_bytes()}))
         self.media_files()
+        self.redirects()  # last: a redirect gives way to everything else
         return self.outputs
 
     def media_files(self) -> None:
@@ -234,16 +237,27 @@ class Planner:
         return "\n".join(lines).encode()
 
     def redirects(self) -> None:
-        """Old addresses (imports, aliases) keep working: a page there, and _redirects."""
+        """Old addresses (imports, aliases) keep working: a page there, and _redirects.
+
+        An old address that the site itself uses (its feed, an archive, another page)
+        is not redirected: the site's own output keeps it, the build says so and goes
+        on. Such an address can be in the database from an older import."""
+        taken: _Addresses | None = None
         rules = []
         for p in (*self.snap.posts, *self.snap.pages):
             for old in p.old_paths:
                 if old == p.path:
                     continue
+                if taken is None:  # most sites have no old URLs
+                    taken = _Addresses(o.name for o in self.outputs)
+                name = addresses.file_for(old)
+                why = addresses.redirect_problem(old) or taken.conflict(name)
+                if why:
+                    log.warning(f"warning: the old URL {old} of '{p.title}' does not redirect: "
+                                f"it is {why}")
+                    continue
+                taken.add(name)
                 rules.append((old, p.path))
-                name = old.lstrip("/")
-                if not name or name.endswith("/"):
-                    name += "index.html"
                 target = p.path
                 self.outputs.append(Output(
                     name, _key(self.site_sig, "redirect", old, target, p.title),
@@ -257,19 +271,52 @@ class Planner:
         self.file("_redirects.map", _key("redirects.map", nginx), lambda: nginx.encode())
 
 
+class _Addresses:
+    """The files a plan writes, and the folders they make: a file cannot stand where
+    a folder is (``tags`` beside ``tags/index.html``), nor a folder where a file is."""
+
+    def __init__(self, names) -> None:
+        self.files: set[str] = set()
+        self.folders: set[str] = set()
+        for name in names:
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        self.files.add(name)
+        parts = name.split("/")
+        for i in range(1, len(parts)):
+            self.folders.add("/".join(parts[:i]))
+
+    def conflict(self, name: str) -> str:
+        """What already stands at ``name`` ("" if nothing)."""
+        if name in self.files or name in self.folders:
+            return "the address of another page of the site"
+        parts = name.split("/")
+        for i in range(1, len(parts)):
+            if "/".join(parts[:i]) in self.files:
+                return "the address of another page of the site"
+        return ""
+
+
 def _nginx_quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def plan(snap: Snapshot, theme: Theme, store: BodyStore,
          media: Path | None = None) -> list[Output]:
+    """Every output of the site. Two that want one address (a page and a post both at
+    /hello/ under the permalink /{slug}/) cannot both be built: the first planned keeps
+    it (posts, then pages, then the site's own pages), the build says so and goes on, so
+    that one clash does not hold back every other change."""
     outputs = Planner(snap, theme, store, media).plan()
     seen: dict[str, Output] = {}
+    kept = []
     for o in outputs:
         if o.name in seen:
-            from masthead.errors import BuildError
-
-            raise BuildError(f"two things want the same address /{o.name}: "
-                             "check permalinks, page slugs and old URLs")
+            address = "/" + o.name.removesuffix("index.html")
+            log.warning(f"warning: two things want the address {address}; only the first is "
+                        "built: give a page or post another slug, or change the permalink")
+            continue
         seen[o.name] = o
-    return outputs
+        kept.append(o)
+    return kept

@@ -1,5 +1,5 @@
 // Masthead static search: loads the index shards a query needs, ranks with BM25.
-// The index format is described in masthead/build/search_index.py.
+// The index format is described in masthead/sitegen/search_index.py.
 (function () {
   "use strict";
   const form = document.querySelector(".search-form");
