@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from tests.conftest import make_site, run_masthead
 
@@ -120,3 +122,17 @@ def test_every_model_change_has_its_migration(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_help_lists_every_command_and_loads_neither_django_nor_a_site_module():
+    # -X importtime names every module the command imports, on stderr.
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "masthead", "--help"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    for command in ("build", "demo", "export", "import", "init", "newsletter", "serve",
+                    "settings", "subscribers", "user", "worker"):
+        assert f"  {command} " in proc.stdout
+    imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "masthead.cli" in imported
+    assert not {m for m in imported if m == "django" or m.startswith("django.")}
+    assert not imported & {"masthead.db", "masthead.site", "masthead.site_actions"}

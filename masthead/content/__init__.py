@@ -1,1 +1,1 @@
-"""Content: the model (site, authors, posts, tags, sources) and the Markdown pipeline."""
+"""Content: the model (site, authors, posts, tags, sources), its settings and addresses."""

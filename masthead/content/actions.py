@@ -84,7 +84,7 @@ def _apply_settings(site: Site, values: Mapping[str, Any], *, source: str) -> Si
 
 
 def _tag(name: str, cache: dict[str, Tag]) -> Tag:
-    from masthead.build.urls import slugify
+    from masthead.content.addresses import slugify
 
     slug = slugify(name) or "tag"
     if slug not in cache:
@@ -93,7 +93,7 @@ def _tag(name: str, cache: dict[str, Tag]) -> Tag:
 
 
 def _author(name: str, cache: dict[str, Author]) -> Author:
-    from masthead.build.urls import slugify
+    from masthead.content.addresses import slugify
 
     slug = slugify(name) or "author"
     if slug not in cache:
@@ -104,7 +104,7 @@ def _author(name: str, cache: dict[str, Author]) -> Author:
 def _by_slug(names: Sequence[str], fallback: str) -> list[str]:
     """The first name for each address: "Essays" and "essays" are one tag, and a post
     holds a tag (or an author) once, as a WordPress category and tag of one name do."""
-    from masthead.build.urls import slugify
+    from masthead.content.addresses import slugify
 
     first: dict[str, str] = {}
     for name in names:

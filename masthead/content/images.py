@@ -47,7 +47,7 @@ class StoredImage:
 
 
 def _slug(filename: str) -> str:
-    from masthead.build.urls import slugify
+    from masthead.content.addresses import slugify
 
     return slugify(Path(filename).stem)[:60] or "image"
 

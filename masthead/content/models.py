@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
+
+from masthead.content import addresses
+from masthead.content.citekeys import cited_keys
 
 
 class Site(models.Model):
@@ -116,9 +120,16 @@ class Post(models.Model):
             kwargs["update_fields"] = {*update_fields, "body_hash", "cited_keys"}
         super().save(*args, **kwargs)
 
-    def derive_from_body(self) -> None:
-        from masthead.content.citations import cited_keys
+    def address(self, site: Site | None = None) -> str:
+        """The post's path on the site now (its permalink, in the site's time zone)."""
+        if self.kind == Post.PAGE:
+            return addresses.page_path(self.slug)
+        site = site or Site.objects.first() or Site()
+        when = self.published_at.astimezone(zoneinfo.ZoneInfo(site.timezone)) \
+            if self.published_at else None
+        return addresses.post_path(site.permalink, slug=self.slug, id=self.pk, published=when)
 
+    def derive_from_body(self) -> None:
         digest = body_digest(self.body)
         if digest != self.body_hash:
             self.body_hash = digest

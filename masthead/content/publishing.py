@@ -62,7 +62,7 @@ class Draft:
 
 def byline_for(user: User) -> Author:
     """The author a studio account writes as, made on first use."""
-    from masthead.build.urls import slugify
+    from masthead.content.addresses import slugify
 
     author = Author.objects.filter(user=user).first()
     if author is not None:
@@ -77,7 +77,7 @@ def byline_for(user: User) -> Author:
 
 
 def _unique_slug(kind: str, wanted: str, title: str, exclude: int | None) -> str:
-    from masthead.build.urls import RESERVED_PAGE_SLUGS, slugify
+    from masthead.content.addresses import RESERVED_PAGE_SLUGS, slugify
 
     if kind == Post.PAGE and wanted in RESERVED_PAGE_SLUGS:
         raise ContentError(f"'{wanted}' is an address the site uses itself", field="slug")
@@ -133,11 +133,11 @@ def check_renders(body: str) -> None:
     post that would be left out of the site is refused before it is published."""
     from django.conf import settings
 
-    from masthead.build.bodies import context_for
     from masthead.content.actions import get_site
-    from masthead.content.citations import UnknownKeyError
-    from masthead.content.render import render_body, writers_words
     from masthead.errors import MastheadError
+    from masthead.render.citations import UnknownKeyError
+    from masthead.render.engine import render_body, writers_words
+    from masthead.sitegen.bodies import context_for
 
     try:
         render_body(body, context_for(get_site(), getattr(settings, "MASTHEAD_ROOT", None)),
@@ -164,27 +164,12 @@ def create_post(user: User, draft: Draft, *, kind: str = Post.POST) -> Post:
     return post
 
 
-def address_of(post: Post) -> str:
-    """The post's path on the site now (its permalink, in the site's time zone)."""
-    import zoneinfo
-
-    from masthead.build import urls
-    from masthead.content.actions import get_site
-
-    if post.kind == Post.PAGE:
-        return urls.page_path(post.slug)
-    site = get_site()
-    when = post.published_at.astimezone(zoneinfo.ZoneInfo(site.timezone)) \
-        if post.published_at else None
-    return urls.post_path(site.permalink, slug=post.slug, id=post.pk, published=when)
-
-
 def _keep_old_address(post: Post, before: str) -> None:
     """A published post whose address changed (a new slug) keeps the old one alive: the
     build writes a redirect there, as for imported posts' old URLs."""
     from masthead.content.models import OldURL
 
-    now = address_of(post)
+    now = post.address()
     OldURL.objects.filter(post=post, path=now).delete()
     if now == before or OldURL.objects.filter(path=before).exclude(post=post).exists():
         return
@@ -200,7 +185,7 @@ def save_post(user: User, post_id: int, draft: Draft) -> Post:
     if post.status in (Post.PUBLISHED, Post.SCHEDULED):
         check_renders(draft.body)
         post.render_problem = ""  # it renders now; the build confirms it
-    before = address_of(post) if post.status == Post.PUBLISHED else None
+    before = post.address() if post.status == Post.PUBLISHED else None
     _apply(post, draft)
     if post.status == Post.PUBLISHED:
         post.updated_at = timezone.now()
@@ -245,7 +230,7 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
     ``email`` the newsletter sends it to the subscribers (once per post). A text the build
     could not render is refused first (:class:`NotReadyError`), with nothing changed."""
     post = Post.objects.select_for_update().get(pk=post_id)
-    before = address_of(post) if post.status == Post.PUBLISHED else None
+    before = post.address() if post.status == Post.PUBLISHED else None
     if draft is not None:
         draft = draft.checked()
     check_renders(draft.body if draft is not None else post.body)

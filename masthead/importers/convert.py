@@ -29,7 +29,7 @@ def _convert(job: tuple[str, bool]) -> tuple[str, list[str]]:
 def converted(records: Iterable[T], notes: Notes, *, processes: int | None = None
               ) -> Iterator[T]:
     """The records, each PlatformItem's and CommentData's ``html`` turned into its body."""
-    from masthead.build.parallel import workers
+    from masthead.sitegen.parallel import workers
 
     processes = processes or workers()
     pool = None

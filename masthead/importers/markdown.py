@@ -21,12 +21,13 @@ from typing import Any
 
 import yaml
 
-from masthead.build.urls import RESERVED_PAGE_SLUGS, slugify
-from masthead.content import citations, frontmatter
+from masthead.content import frontmatter
 from masthead.content.actions import PostData
+from masthead.content.addresses import RESERVED_PAGE_SLUGS, slugify
 from masthead.content.models import Post
 from masthead.errors import CitationError, ContentError, SourceError
 from masthead.importers import sources as source_files
+from masthead.render import citations
 
 _JEKYLL_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _KNOWN = {

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from masthead.build.urls import RESERVED_PAGE_SLUGS, slugify
 from masthead.content.actions import PostData
+from masthead.content.addresses import RESERVED_PAGE_SLUGS, slugify
 from masthead.timestamps import parse_iso
 
 

@@ -6,8 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from masthead.content.citeproc import pandoc_path
 from masthead.errors import SourceError
+from masthead.render.citeproc import pandoc_path
 
 CSL_TYPES_HINT = "book, article-journal, chapter, webpage, report..."
 

@@ -32,8 +32,8 @@ def build_site() -> dict:
 
 
 def _build_in_child(root, config) -> dict:
-    from masthead.build.pipeline import build
     from masthead.site import SiteDir
+    from masthead.sitegen.pipeline import build
 
     report = build(SiteDir(root=root, config=config))
     return {"rendered": report.rendered, "outputs": report.outputs,
@@ -67,7 +67,7 @@ def send_password_reset(user_id: int) -> str:
     from django.utils.http import urlsafe_base64_encode
 
     from masthead.accounts.models import User
-    from masthead.build.snapshot import current_site
+    from masthead.sitegen.snapshot import current_site
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or settings.MASTHEAD_SMTP is None:

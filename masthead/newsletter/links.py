@@ -29,7 +29,7 @@ def read(value: str, purpose: str) -> int | None:
 def url(subscriber_id: int, purpose: str) -> str:
     """Absolute, from the site's own address (never a request's Host header). Dynamic
     pages live at the server's root, as the studio does, even for a site under /blog/."""
-    from masthead.build.snapshot import current_site
+    from masthead.sitegen.snapshot import current_site
 
     site = current_site()
     return f"{site.origin}/newsletter/{purpose}/{token(subscriber_id, purpose)}/"

@@ -32,19 +32,18 @@ def render(post) -> tuple[str, str, str]:
     import css_inline
     from django.conf import settings
 
-    from masthead.build.bodies import context_for
-    from masthead.build.feeds import absolute_links
-    from masthead.build.snapshot import site_view
-    from masthead.build.theme import Theme
     from masthead.content.actions import get_site
-    from masthead.content.publishing import address_of
-    from masthead.content.render import render_body
+    from masthead.render.engine import render_body
+    from masthead.sitegen.bodies import context_for
+    from masthead.sitegen.feeds import absolute_links
+    from masthead.sitegen.snapshot import site_view
+    from masthead.sitegen.theme import Theme
 
     site_row = get_site()
     site = site_view(site_row)
     root = settings.MASTHEAD_ROOT
     body = render_body(post.body, context_for(site_row, root), f"post '{post.slug}'")
-    url = site.absolute(address_of(post))
+    url = site.absolute(post.address())
     body = absolute_links(body + site.footer_html, site, url)
     theme = Theme(root / "templates", root / "static")  # the site's overrides, if any
     page = theme.render("email.html", site=site, post=post, url=url, body_html=body,

@@ -167,8 +167,8 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
 
     Each accepted message is marked sent as soon as the server says so, by this thread
     alone; a kill loses at most the copies in flight (one per connection)."""
-    from masthead.build.snapshot import current_site
     from masthead.newsletter import message
+    from masthead.sitegen.snapshot import current_site
 
     smtp = settings.MASTHEAD_SMTP
     options = getattr(settings, "MASTHEAD_NEWSLETTER", None) or NewsletterConfig()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django_tasks import task
 
-from masthead.build.snapshot import current_site
+from masthead.sitegen.snapshot import current_site
 
 
 def _send(to: str, subject: str, body: str) -> None:

@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead.build.snapshot import current_site
 from masthead.errors import ContentError
 from masthead.newsletter import actions, links
 from masthead.newsletter.models import Subscriber
+from masthead.sitegen.snapshot import current_site
 
 HONEYPOT = "website"  # a field people never see and bots fill in
 

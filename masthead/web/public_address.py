@@ -21,7 +21,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 
 def public_origin() -> str:
     """The origin of the site's address, as a browser sends it (see urls.origin_of)."""
-    from masthead.build.urls import origin_of
+    from masthead.content.addresses import origin_of
     from masthead.content.models import Site
 
     return origin_of(Site.objects.values_list("url", flat=True).first() or "")

@@ -112,7 +112,7 @@ class StaticSite:
 
     def __init__(self, public: Path, base_path: str = "/", cache_bytes: int = 64 << 20,
                  max_entries: int = MAX_ENTRIES):
-        # public/ is a link that each build turns to a new tree (build/releases.py):
+        # public/ is a link that each build turns to a new tree (sitegen/releases.py):
         # the tree is looked up again once a second, and a new one empties the cache, so
         # that every response comes from one build.
         self.link = Path(os.path.abspath(public))

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from masthead.content import citeproc
-from masthead.content.citecache import CitationCache
-from masthead.content.render import BodySource, RenderContext, render_bodies
+from masthead.render import citeproc
+from masthead.render.citecache import CitationCache
+from masthead.render.engine import BodySource, RenderContext, render_bodies
 from tests.content.test_citations_match_pandoc import SOURCES
 
 POST = "Prose [see @doe2001, p. 3].\n\nMore prose, citing @roe1999 [ch. 2].[^n]\n\n[^n]: And [@anon].\n"

@@ -18,10 +18,10 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from bench.corpus import write_corpus
-from masthead.content import citeproc
 from masthead.content.frontmatter import split
-from masthead.content.render import BodySource, RenderContext, render_bodies
 from masthead.importers.sources import read_bibtex
+from masthead.render import citeproc
+from masthead.render.engine import BodySource, RenderContext, render_bodies
 from tests.conftest import DEMO_CONTENT
 
 SOURCES = {
@@ -118,7 +118,7 @@ def test_benchmark_corpus_posts_match_pandoc(tmp_path):
     assert check_against_pandoc(posts, sources, "chicago-author-date", tmp_path) > 25
     # Most of these posts cite only sources that collide with no other, so they took the
     # shortcut (one Pandoc run, locator templates): the comparison above covered it.
-    from masthead.content.render import _prepare
+    from masthead.render.engine import _prepare
 
     ctx = RenderContext(sources=sources, style=citeproc.resolve_style("chicago-author-date"))
     docs = [[p.clusters[n] for n in p.live] for p in (_prepare(BodySource("p", t), ctx)
@@ -185,7 +185,7 @@ def test_posts_mixing_clean_and_colliding_sources_match_pandoc(tmp_path):
         "John Doe [@doe2001c, 8] with Roe [@roe1999, 8] and Jane [@doe2001].\n",
     ]
     assert check_against_pandoc(posts, SOURCES, "chicago-author-date", tmp_path) == 12
-    from masthead.content.render import _prepare
+    from masthead.render.engine import _prepare
 
     ctx = RenderContext(sources=SOURCES, style=citeproc.resolve_style("chicago-author-date"))
     docs = [[p.clusters[n] for n in p.live] for p in (_prepare(BodySource("p", t), ctx)

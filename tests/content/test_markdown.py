@@ -6,8 +6,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from masthead.content import citeproc
-from masthead.content.render import RenderContext, render_body
+from masthead.render import citeproc
+from masthead.render.engine import RenderContext, render_body
 
 CTX = RenderContext(sources={}, style=citeproc.resolve_style("chicago-author-date"))
 

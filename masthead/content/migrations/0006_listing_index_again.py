@@ -4,7 +4,7 @@ imported posts keep their SEO title and description there).
 Django rebuilds a SQLite table to add some columns (0004 did), and a rebuilt table keeps
 only the indexes Django knows of: the hand-made covering index was silently lost, and a
 10,000-post build's snapshot went back to walking every body's overflow pages.
-tests/build/test_build_behaviour.py checks that the snapshot's query is answered from the
+tests/sitegen/test_build_behaviour.py checks that the snapshot's query is answered from the
 index, so a later migration that rebuilds the table is noticed.
 """
 

@@ -3,7 +3,7 @@ version), so the studio can say which post and why.
 
 Adding the column makes Django rebuild the table on SQLite, which drops the hand-made
 covering index of 0006: it is made again here, with the same columns (the snapshot's
-query is unchanged; tests/build/test_build_behaviour.py checks it still uses the index).
+query is unchanged; tests/sitegen/test_build_behaviour.py checks it still uses the index).
 """
 
 from django.db import migrations, models

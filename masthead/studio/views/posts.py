@@ -243,9 +243,9 @@ def autosave_post(request: HttpRequest, post_id: int) -> HttpResponse:
 def preview(request: HttpRequest) -> HttpResponse:
     """The body as the site will show it: the same Markdown, citations and sanitising; a
     citation of a key no source has is shown as a problem where it stands, and listed."""
-    from masthead.build.bodies import context_for
     from masthead.content.actions import get_site
-    from masthead.content.render import render_preview, writers_words
+    from masthead.render.engine import render_preview, writers_words
+    from masthead.sitegen.bodies import context_for
 
     body = request.POST.get("body", "")
     if len(body) > 2_000_000:
@@ -287,9 +287,9 @@ def upload_image(request: HttpRequest) -> HttpResponse:
     """Store an image (see content/images.py) and give the HTML to put in a post."""
     from django.db import transaction
 
-    from masthead.build.snapshot import current_site
     from masthead.content.images import store_image
     from masthead.jobs.queue import enqueue_build
+    from masthead.sitegen.snapshot import current_site
 
     wants_json = request.headers.get("accept", "").startswith("application/json")
     snippet, error, status = "", "", 200

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
-from masthead.content.citations import Cluster
-from masthead.content.citeproc import Formatted, Style
+from masthead.render.citations import Cluster
+from masthead.render.citeproc import Formatted, Style
 
 FORMAT = "1"  # bump when Formatted or the way clusters are fed to Pandoc changes
 

@@ -1,6 +1,6 @@
 """One build at a time per site, with a lock that cannot outlive its build.
 
-The lock is a POSIX record lock (``lockf``) on ``.masthead/build.lock``. Unlike
+The lock is a POSIX record lock (``lockf``) on ``.masthead/sitegen.lock``. Unlike
 ``flock``, a record lock belongs to the process that took it, not to the open file:
 the renderers a build forks do not inherit it, so a build killed with kill -9 frees the
 lock at once even if one of its children is still winding down.

@@ -4,5 +4,5 @@
     -> plan (every output with the key of what it depends on) -> render what changed
     -> write aside, then move into public/ -> remember the keys
 
-See :func:`masthead.build.pipeline.build`.
+See :func:`masthead.sitegen.pipeline.build`.
 """

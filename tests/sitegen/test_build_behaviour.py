@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bench.corpus import write_corpus
-from masthead.build.search_index import Reader
+from masthead.sitegen.search_index import Reader
 from tests.conftest import run_masthead
 
 
@@ -148,7 +148,7 @@ def test_on_sqlite_the_snapshot_reads_posts_from_an_index_not_their_rows(sqlite_
     (Django drops hand-made indexes when it rebuilds a table)."""
     import sqlite3
 
-    from masthead.build.snapshot import POSTS_QUERY
+    from masthead.sitegen.snapshot import POSTS_QUERY
 
     fill(sqlite_site, tmp_path, n=2)
     db = sqlite3.connect(sqlite_site / "masthead.db")

@@ -9,7 +9,7 @@ then reshape its output the way essays need it:
 * footnotes are numbered in reading order and gathered at the end, with links back,
   in the markup Pandoc uses (``section.footnotes``, ``a.footnote-ref``).
 
-Citations are handled around this step (see :mod:`masthead.content.render`).
+Citations are handled around this step (see :mod:`masthead.render.engine`).
 """
 
 from __future__ import annotations

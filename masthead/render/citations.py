@@ -2,8 +2,8 @@
 
 Pandoc's syntax: ``[@key]``, ``[see @a, p. 3; @b]``, ``@key says``, ``@key [p. 3]``,
 ``[-@key]``. Each cluster is replaced by a marker that survives Markdown rendering;
-:mod:`masthead.content.citeproc` formats the clusters with Pandoc's citeproc and
-:mod:`masthead.content.render` puts the results back.
+:mod:`masthead.render.citeproc` formats the clusters with Pandoc's citeproc and
+:mod:`masthead.render.engine` puts the results back.
 """
 
 from __future__ import annotations
@@ -12,26 +12,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from masthead.content.citekeys import KEY, KEY_RE, clean_key
 from masthead.errors import CitationError
 
-# Pandoc: a key starts with a letter, digit or _, and may contain alphanumerics, _ and
-# internal punctuation (:.#$%&-+?<>~/); or it is any text in braces.
-_KEY = r"(?:\{[^{}\n]+\}|\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*)"
-KEY_RE = re.compile(r"(?<![\w@\\])-?@(" + _KEY + r")")
 # A bracketed cluster holds no other brackets, and is not a link [text](url), a
 # reference [text][ref] or a reference definition [ref]: url; nor an image or an
 # escaped bracket (checked in code: a pattern starting with a literal is much faster).
 BRACKET_RE = re.compile(r"\[(?P<body>[^\[\]@]*@[^\[\]]*)\](?![(\[:])")
 # An author-in-text citation starts a word (checked in code), and may carry a locator.
-IN_TEXT_RE = re.compile(r"@(?P<key>" + _KEY + r")(?P<loc> \[[^\[\]\n]*\](?![(\[:]))?")
+IN_TEXT_RE = re.compile(r"@(?P<key>" + KEY + r")(?P<loc> \[[^\[\]\n]*\](?![(\[:]))?")
 _IN_TEXT_AFTER = set(" \t\n(\"'“‘*_")
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARK_RE = re.compile(MARK_OPEN + r"(\d+)" + MARK_CLOSE)
 
-
-
-def _clean_key(raw: str) -> str:
-    return raw[1:-1] if raw.startswith("{") else raw
 
 
 @dataclass
@@ -71,11 +64,6 @@ def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def cited_keys(markdown: str) -> set[str]:
-    """Every key that looks cited; cheap, for cache keys and validation."""
-    return {_clean_key(m.group(1)) for m in KEY_RE.finditer(markdown)}
-
-
 def extract(markdown: str, known: Mapping[str, object] | set[str], *,
             lenient: bool = False) -> Extracted:
     """Replace citation clusters with markers.
@@ -100,7 +88,7 @@ def extract(markdown: str, known: Mapping[str, object] | set[str], *,
             found = KEY_RE.findall(part)
             if len(found) != 1:
                 return m.group(0)  # not a citation cluster: "[write to me @ home]"
-            keys.append(_clean_key(found[0]))
+            keys.append(clean_key(found[0]))
         line = _line_of(markdown, m.start())
         missing = next((key for key in keys if key not in known), "")
         if missing and not lenient:
@@ -111,7 +99,7 @@ def extract(markdown: str, known: Mapping[str, object] | set[str], *,
     text = BRACKET_RE.sub(bracket, markdown)
 
     def in_text(m: re.Match[str]) -> str:
-        key = _clean_key(m.group("key"))
+        key = clean_key(m.group("key"))
         if key not in known or (m.start() and text[m.start() - 1] not in _IN_TEXT_AFTER):
             return m.group(0)
         clusters.append(Cluster(raw=m.group(0), keys=[key], line=_line_of(text, m.start())))

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from masthead.build.search_index import Reader
+from masthead.sitegen.search_index import Reader
 
 PUBLIC_POSTS = 12
 

@@ -1,4 +1,8 @@
-"""Where things live on the site. Every address is a path under the site's base path."""
+"""Where things live on the site: slugs, permalinks, the file that serves an address.
+
+Every address is a path under the site's base path. These are content knowledge, not the
+build's: the studio, the importers and the newsletter need a post's address too.
+"""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ listings, and the search terms for the index.
 A body that cannot be rendered (a citation of a key no source has: a source deleted
 since, an import) stops nothing else: its problem is stored with the post
 (``render_problem``, shown in the studio), the post keeps its last good body or, if it
-never had one, stays off the site (:mod:`masthead.build.snapshot` leaves it out), and
-the build says so in one line a post (the ``masthead.build`` log: stderr for the CLI).
+never had one, stays off the site (:mod:`masthead.sitegen.snapshot` leaves it out), and
+the build says so in one line a post (the ``masthead.sitegen`` log: stderr for the CLI).
 """
 
 from __future__ import annotations
@@ -23,11 +23,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from masthead.build import search_index
-from masthead.build.snapshot import excerpt_of
-from masthead.content import citeproc
-from masthead.content.citecache import CitationCache
-from masthead.content.render import (
+from masthead.render import citeproc
+from masthead.render.citecache import CitationCache
+from masthead.render.engine import (
     BodySource,
     RenderContext,
     RenderProblem,
@@ -35,8 +33,10 @@ from masthead.content.render import (
     render_key,
     source_fingerprints,
 )
+from masthead.sitegen import search_index
+from masthead.sitegen.snapshot import excerpt_of
 
-log = logging.getLogger("masthead.build")
+log = logging.getLogger("masthead.sitegen")
 
 CHUNK = 2500  # most posts rendered by one task: bounds memory on very large sites
 PARALLEL_FROM = 200
@@ -61,7 +61,7 @@ def inputs_fingerprint(ctx: RenderContext, fingerprints: dict[str, str]) -> str:
     """Everything besides a post's own body that its rendering depends on."""
     import hashlib
 
-    from masthead.content.render import RENDERER_VERSION
+    from masthead.render.engine import RENDERER_VERSION
 
     h = hashlib.sha256(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}".encode())
     for key in sorted(fingerprints):
@@ -79,8 +79,8 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
     cannot be rendered is not among them (see the module's docstring, and
     :func:`left_out`).
     """
-    from masthead.build import parallel
     from masthead.content.models import Post, Site
+    from masthead.sitegen import parallel
 
     site = Site.objects.get()
     ctx = context_for(site, site_root)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from feedgen.feed import FeedGenerator
 
-from masthead.build.snapshot import PostView, SiteView
+from masthead.sitegen.snapshot import PostView, SiteView
 
 _LINK_RE = re.compile(r'\b(href|src)="(/|#)')
 

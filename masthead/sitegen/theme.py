@@ -114,7 +114,7 @@ def comment_html(markdown: str):
     """A reader's comment: their Markdown, rendered and cleaned like any raw HTML."""
     from markupsafe import Markup
 
-    from masthead.content import markdown as md
-    from masthead.content.sanitize import clean
+    from masthead.render import markdown as md
+    from masthead.render.sanitize import clean
 
     return Markup(clean(md.render_fragment(markdown)))

@@ -1,7 +1,7 @@
 """Format citation clusters with Pandoc's citeproc, in as few Pandoc runs as possible.
 
 Pandoc is the reference CSL implementation, so Pandoc formats every citation that
-:mod:`masthead.content.citations` found; the work here is to do it in few Pandoc runs.
+:mod:`masthead.render.citations` found; the work here is to do it in few Pandoc runs.
 
 Each post is its own citation document (disambiguation, positions and the bibliography
 are per post), and one citeproc run costs about 20 ms just to load a large style such as
@@ -38,8 +38,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from masthead.content.citations import _KEY, Cluster
+from masthead.content.citekeys import KEY
 from masthead.errors import BuildError, CitationError
+from masthead.render.citations import Cluster
 
 DEFAULT_STYLE = "chicago-author-date"
 
@@ -396,7 +397,7 @@ def _format_batches(batches: list[list[int]], rest: Sequence[list[Cluster]],
     return outputs
 
 
-_SIMPLE_LOCATOR_RE = re.compile(r"^\[@(" + _KEY + r"), (p\. ?)?(\d{1,6})\]$")
+_SIMPLE_LOCATOR_RE = re.compile(r"^\[@(" + KEY + r"), (p\. ?)?(\d{1,6})\]$")
 _PLACEHOLDER = "999999"
 
 
@@ -600,7 +601,7 @@ class SharedShortcut:
         """In the parent: find the clean clusters and start Pandoc on them (no wait)."""
         import shlex
 
-        from masthead.content import citations
+        from masthead.render import citations
 
         try:
             unclean = _unclean_keys(sources, style)

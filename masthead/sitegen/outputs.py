@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from masthead.build import feeds, urls
-from masthead.build.bodies import BodyStore
-from masthead.build.keys import key as _key
-from masthead.build.snapshot import PostView, Snapshot
-from masthead.build.theme import Theme
+from masthead.content import addresses
+from masthead.sitegen import feeds
+from masthead.sitegen.bodies import BodyStore
+from masthead.sitegen.keys import key as _key
+from masthead.sitegen.snapshot import PostView, Snapshot
+from masthead.sitegen.theme import Theme
 
 
 class Output(NamedTuple):
@@ -51,7 +52,7 @@ class Planner:
     def page(self, path: str, template: str, key: object, body_of: int | None = None,
              **context) -> None:
         """Plan a page; ``key`` holds the values its template reads besides the site's."""
-        name = urls.file_for(path)
+        name = addresses.file_for(path)
         site, theme, store = self.site, self.theme, self.store
 
         def render() -> dict[str, bytes]:
@@ -160,14 +161,14 @@ class Planner:
                   (tuple(p.card_key for p in newest), older_page, title),
                   title=title, posts=newest, tag=tag, is_home=is_home, number=None,
                   newer_href=None,
-                  older_href=urls.listing_page_path(base, older_page) if older_page else None)
+                  older_href=addresses.listing_page_path(base, older_page) if older_page else None)
         if len(posts) <= n:
             return
         for k in range(1, pages + 1):
             chunk = list(reversed(posts[(k - 1) * n : k * n]))
-            newer = urls.listing_page_path(base, k + 1) if k < pages else base
-            older = urls.listing_page_path(base, k - 1) if k > 1 else None
-            self.page(urls.listing_page_path(base, k), "list.html",
+            newer = addresses.listing_page_path(base, k + 1) if k < pages else base
+            older = addresses.listing_page_path(base, k - 1) if k > 1 else None
+            self.page(addresses.listing_page_path(base, k), "list.html",
                       (tuple(p.card_key for p in chunk), k, pages == k, title),
                       title=title, posts=chunk, tag=tag, is_home=False, number=k,
                       newer_href=newer, older_href=older)

@@ -15,9 +15,9 @@ from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from masthead.build import urls
-from masthead.build.keys import key
-from masthead.content import markdown
+from masthead.content import addresses
+from masthead.render import markdown
+from masthead.sitegen.keys import key
 
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
 EXCERPT_CHARS = 280
@@ -31,7 +31,7 @@ class TagView:
 
     @property
     def path(self) -> str:
-        return urls.tag_path(self.slug)
+        return addresses.tag_path(self.slug)
 
 
 class CommentView(NamedTuple):
@@ -64,7 +64,7 @@ class PostView(NamedTuple):
     series: str
     canonical_url: str
     old_paths: tuple[str, ...]
-    # Keys (see masthead.build.keys), made once here because many outputs use them:
+    # Keys (see masthead.sitegen.keys), made once here because many outputs use them:
     card_key: str  # what a listing shows of the post
     page_key: str  # everything the post's own page shows of it
     search_key: str  # what the search index holds of it
@@ -96,11 +96,11 @@ class SiteView:
     comments: bool = False  # readers' comments are shown under posts
 
     def href(self, path: str) -> str:
-        return urls.href(self.base_path, path)
+        return addresses.href(self.base_path, path)
 
     @cached_property  # every absolute link asks for it
     def origin(self) -> str:
-        return urls.origin_of(self.url)
+        return addresses.origin_of(self.url)
 
     def absolute(self, path: str) -> str:
         return self.origin + self.href(path)
@@ -169,7 +169,7 @@ def site_view(site) -> SiteView:
 POST_COLUMNS = ("id", "kind", "slug", "title", "excerpt", "published_at", "updated_at",
                 "auto_excerpt", "render_key", "series", "canonical_url", "extra")
 # A published post whose body never rendered (a citation of a key no source has, see
-# masthead.build.bodies) has no render_key: it stays off the site until it renders.
+# masthead.sitegen.bodies) has no render_key: it stays off the site until it renders.
 POSTS_QUERY = (f"SELECT {', '.join(POST_COLUMNS)} FROM content_post WHERE status = %s "
                "AND render_key != '' ORDER BY published_at, id")
 
@@ -244,8 +244,8 @@ def load(now: dt.datetime | None = None) -> Snapshot:
             continue  # published with a future date: it appears when its time comes
         updated = r["updated_at"].astimezone(tz) if r["updated_at"] else None
         path = (
-            urls.post_path(site.permalink, slug=r["slug"], id=r["id"], published=published)
-            if r["kind"] == Post.POST else urls.page_path(r["slug"])
+            addresses.post_path(site.permalink, slug=r["slug"], id=r["id"], published=published)
+            if r["kind"] == Post.POST else addresses.page_path(r["slug"])
         )
         excerpt = excerpt_of(r["excerpt"], "") if r["excerpt"] else r["auto_excerpt"]
         tags = tuple(tags_of.get(r["id"], ()))

@@ -1,11 +1,11 @@
 """Run a build: render what changed beside public/, then turn public/ to it at once.
 
 A failed or killed build leaves public/ as it was, and readers never see half of a
-build: public/ is a link to one of two complete trees (:mod:`masthead.build.releases`).
+build: public/ is a link to one of two complete trees (:mod:`masthead.sitegen.releases`).
 A full build renders a fresh tree; an incremental one renders the changed files into a
 staging folder, moves them into the spare tree (kept equal to the live one), and only
 then turns the link. Large renders are spread over both cores
-(:mod:`masthead.build.parallel`).
+(:mod:`masthead.sitegen.parallel`).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from masthead.build import bodies, parallel, releases, search_index, snapshot
-from masthead.build.files import write_files
-from masthead.build.lock import build_lock
-from masthead.build.outputs import Output, plan
-from masthead.build.state import MARKER, BuildState, new_build_id
-from masthead.build.theme import Theme
 from masthead.errors import BuildError, MastheadError
 from masthead.site import SiteDir
+from masthead.sitegen import bodies, parallel, releases, search_index, snapshot
+from masthead.sitegen.files import write_files
+from masthead.sitegen.lock import build_lock
+from masthead.sitegen.outputs import Output, plan
+from masthead.sitegen.state import MARKER, BuildState, new_build_id
+from masthead.sitegen.theme import Theme
 
 SEARCH = "search/meta.json"
 PARALLEL_FROM = 400  # outputs; fewer render faster in one process

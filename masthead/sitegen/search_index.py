@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from masthead.build.files import write_files
-from masthead.content import markdown
+from masthead.render import markdown
+from masthead.sitegen.files import write_files
 
 VERSION = 4
 PREFIX = 2
@@ -229,7 +229,7 @@ def update(docs: Sequence[Doc], previous: dict | None,
 
 
 def _rebuild(docs: Sequence[Doc], load_terms, out: Path) -> Update:
-    from masthead.build import parallel
+    from masthead.sitegen import parallel
 
     rebuild = Rebuild.plan(docs, load_terms, out)
     return rebuild.finish(parallel.map_chunks(rebuild.part, rebuild.bounds))
@@ -239,7 +239,7 @@ def _rebuild(docs: Sequence[Doc], load_terms, out: Path) -> Update:
 class Rebuild:
     """A new base, in parts: segments of at most SEGMENT_MAX_DOCS documents, each
     written by the worker that built it (memory stays bounded). A full build runs the
-    parts in the same worker pool as its pages (see :mod:`masthead.build.pipeline`), so
+    parts in the same worker pool as its pages (see :mod:`masthead.sitegen.pipeline`), so
     neither waits for the other's last task."""
 
     docs: Sequence[Doc]
@@ -250,7 +250,7 @@ class Rebuild:
     @classmethod
     def plan(cls, docs: Sequence[Doc], load_terms: Callable[[Iterable[int]], dict[int, str]],
              out: Path) -> Rebuild:
-        from masthead.build import parallel
+        from masthead.sitegen import parallel
 
         parts = max(1, min(parallel.workers(), len(docs) // SEGMENT_MIN_DOCS))
         parts = max(parts, -(-len(docs) // SEGMENT_MAX_DOCS))

@@ -2,7 +2,7 @@
 --
 -- Input: a Markdown document whose metadata may name a CSL style and a language. Each
 -- top-level Div is a batch of posts that may share one citeproc run (see
--- masthead/content/citeproc.py), with a `bib` attribute naming its CSL-JSON file; each
+-- masthead/render/citeproc.py), with a `bib` attribute naming its CSL-JSON file; each
 -- paragraph in a batch is one citation cluster.
 --
 -- Output, on stdout, for each batch: a line "@@batch ID", then one HTML document in

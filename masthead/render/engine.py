@@ -15,11 +15,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from masthead.content import citations, citeproc, markdown, sanitize
-from masthead.content.citations import MARK_RE, Cluster, UnknownKeyError
-from masthead.content.citecache import CitationCache, doc_key, source_digest
-from masthead.content.citeproc import Style
 from masthead.errors import CitationError, MastheadError
+from masthead.render import citations, citeproc, markdown, sanitize
+from masthead.render.citations import MARK_RE, Cluster, UnknownKeyError
+from masthead.render.citecache import CitationCache, doc_key, source_digest
+from masthead.render.citeproc import Style
 
 RENDERER_VERSION = "2"
 

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from masthead.build import search_index
-from masthead.build.search_index import Doc, Reader
+from masthead.sitegen import search_index
+from masthead.sitegen.search_index import Doc, Reader
 
 
 def make_docs(n: int, version: str = "1", words: dict[int, str] | None = None) -> list[Doc]:
@@ -79,7 +79,7 @@ def test_words_are_the_runs_of_word_characters_whatever_the_text():
     import re
     import string
 
-    from masthead.build.search_index import fold, words
+    from masthead.sitegen.search_index import fold, words
 
     samples = [string.printable, "a_b c-d e.f 3.14 x\ty\nz", "end.", "", "___", "\x00a\x7fb",
                "naïve café – “quoted” words", "日本語のテキスト and text", "ﬁne ﬂow"]
