@@ -18,7 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
-# The style Pandoc formats itself (masthead.content.citeproc.DEFAULT_STYLE); named here
+# The style Pandoc formats itself (masthead.render.citeproc.DEFAULT_STYLE); named here
 # too so that this module, below the citation pipeline, need not import it.
 DEFAULT_STYLE = "chicago-author-date"
 

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from masthead.content import setting_choices, site_settings
 from tests.conftest import run_masthead
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 # What a writer meets for each kind of setting: (element, its type attribute).
 CONTROLS = {
@@ -51,6 +51,7 @@ def stored(site) -> str:
     return run_masthead("settings", site=site).stdout
 
 
+@ON_SQLITE
 def test_every_setting_of_the_table_is_in_the_form_with_its_kinds_control(studio):
     page = studio.session("owner").get("/studio/settings/")
     tree = HTMLParser(page.text)
@@ -78,6 +79,7 @@ def test_every_setting_of_the_table_is_in_the_form_with_its_kinds_control(studio
             shown["posts_per_page"]) == ("Test Site", "UTC", "chicago-author-date", "en", "10")
 
 
+@ON_SQLITE
 def test_saving_the_form_as_shown_changes_no_setting(studio):
     site = studio.site
     links = [{"label": "Patreon | monthly", "url": "https://patreon.example/me"},
@@ -96,6 +98,7 @@ def test_saving_the_form_as_shown_changes_no_setting(studio):
     assert stored(site) == before
 
 
+@ON_SQLITE
 def test_the_choices_are_what_the_site_can_use_and_nothing_else_is_taken(studio):
     site = studio.site
     owner = studio.session("owner")
@@ -137,6 +140,7 @@ REFUSALS = [  # (field, what is sent, what the writer reads)
 ]
 
 
+@ON_SQLITE
 def test_a_refused_value_names_the_field_as_the_form_does_and_nothing_is_stored(studio):
     before = stored(studio.site)
     owner = studio.session("owner")
@@ -153,3 +157,18 @@ def test_a_refused_value_names_the_field_as_the_form_does_and_nothing_is_stored(
         assert form_of(bad.text)["title"] == "Renamed"
     # ...and nothing of it was stored.
     assert stored(studio.site) == before
+
+
+def test_every_style_the_form_offers_is_one_the_citation_pipeline_resolves(tmp_path):
+    from masthead.render.citeproc import resolve_style
+
+    (tmp_path / "house.csl").write_text(
+        (setting_choices._bundled_styles_dir() / "apa.csl").read_text())
+    offered = [c.value for c in setting_choices.citation_styles(tmp_path)]
+    assert offered[0] == "house.csl"
+    for value in [*offered[:: max(1, len(offered) // 40)], setting_choices.DEFAULT_STYLE]:
+        assert setting_choices.is_citation_style(value, tmp_path)
+        resolve_style(value, tmp_path)
+    assert setting_choices.DEFAULT_STYLE in offered
+    for value in ["no-such-style", "missing.csl", "apa.csl"]:
+        assert not setting_choices.is_citation_style(value, tmp_path)
