@@ -141,6 +141,10 @@ def _as_sent(raw: str) -> str:
     return raw
 
 
+def _lines(raw: str) -> str:
+    return raw.replace("\r\n", "\n")  # browsers send a text box's line breaks as CR LF
+
+
 def _ticked(raw: str) -> bool:
     return bool(raw)  # an unticked box sends nothing at all
 
@@ -179,7 +183,7 @@ class Kind:
 
 
 LINE = Kind("line", _shown, _as_sent)
-TEXT = Kind("text", _shown, _as_sent)
+TEXT = Kind("text", _shown, _lines)
 SWITCH = Kind("switch", _switch_shown, _ticked)
 NUMBER = Kind("number", _shown, str.strip)
 CHOICE = Kind("choice", _shown, str.strip)

@@ -53,16 +53,20 @@ def test_a_writer_finds_a_time_zone_by_typing_part_of_its_name_and_saves_it(cont
     assert stored == '"America/North_Dakota/New_Salem"\n'
 
 
-def test_a_citation_style_is_found_by_its_title(context, studio):
+def test_a_citation_style_is_found_by_its_title_and_texts_keep_their_lines(context, studio):
     page = context.new_page()
     log_in(page, studio.url, "owner")
     page.goto(studio.url + "/studio/settings/")
     page.get_by_label("Find a citation style").fill("apa style 7")
     style = page.get_by_label("Citation style", exact=True)
     assert style.input_value() == "apa"
+    # A browser sends a text box's line breaks as CR LF; the footer is stored as typed.
+    page.get_by_label("Post footer").fill("Support me.\n\nThank you.")
     page.get_by_role("button", name="Save settings").click()
     page.wait_for_url("**saved=1")
     assert run_masthead("settings", "citation_style", site=studio.site).stdout == '"apa"\n'
+    footer = run_masthead("settings", "footer", site=studio.site).stdout
+    assert footer == '"Support me.\\n\\nThank you."\n'
 
 
 def test_a_bad_value_is_refused_with_the_field_named(context, studio):
