@@ -103,3 +103,23 @@ def studio(tmp_path, database_url) -> Iterator[Studio]:
     run_masthead("build", site=site)
     with serving(site) as url:
         yield Studio(url, site)
+
+
+def log_in(page, base: str, role: str) -> None:
+    page.goto(base + "/studio/login/")
+    page.get_by_label("Email address").fill(email(role))
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(base + "/studio/")
+
+
+@pytest.fixture
+def context(browser, studio):
+    """A browser context whose requests must all go to the studio's own server."""
+    ctx = browser.new_context()
+    outside: list[str] = []
+    ctx.on("request", lambda r: outside.append(r.url)
+           if not r.url.startswith(studio.url) and not r.url.startswith("data:") else None)
+    yield ctx
+    ctx.close()
+    assert outside == []

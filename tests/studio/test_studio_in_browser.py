@@ -8,31 +8,12 @@ import datetime as dt
 import pytest
 
 from tests.conftest import node_module
-from tests.studio.conftest import PASSWORD, email
+from tests.studio.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 BODY = ("Milton argued against licensing [@milton1644, p. 4].[^1]\n\n"
         "[^1]: Areopagitica was printed without a licence.\n")
-
-
-def log_in(page, base: str, role: str) -> None:
-    page.goto(base + "/studio/login/")
-    page.get_by_label("Email address").fill(email(role))
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(base + "/studio/")
-
-
-@pytest.fixture
-def context(browser, studio):
-    ctx = browser.new_context()
-    outside: list[str] = []
-    ctx.on("request", lambda r: outside.append(r.url)
-           if not r.url.startswith(studio.url) and not r.url.startswith("data:") else None)
-    yield ctx
-    ctx.close()
-    assert outside == []
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
