@@ -12,6 +12,7 @@ demo: install
 
 test: install test-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 install: $(VENV)/.installed
@@ -33,6 +34,7 @@ node_modules/.installed: package.json
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python bench/build.py

@@ -135,4 +135,4 @@ def test_help_lists_every_command_and_loads_neither_django_nor_a_site_module():
                 if line.startswith("import time:")}
     assert "masthead.cli" in imported
     assert not {m for m in imported if m == "django" or m.startswith("django.")}
-    assert not imported & {"masthead.db", "masthead.site", "masthead.publishing.sites"}
+    assert not imported & {"masthead.db", "masthead.site", "masthead.sites.setup"}

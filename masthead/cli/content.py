@@ -27,7 +27,7 @@ def import_() -> None:
 @click.pass_obj
 def import_markdown(site: SiteOption, folder: Path, dry_run: bool) -> None:
     """Import Markdown files with Hugo/Jekyll front matter (updates posts by slug)."""
-    from masthead.publishing import sites as site_actions
+    from masthead.sites import setup as site_actions
 
     s = site.open()
     from masthead.importers import guard

@@ -24,7 +24,7 @@ from masthead.errors import MastheadError
               help="PostgreSQL instead of SQLite: postgresql://user:pass@host:port/name")
 def init(directory: Path, title: str, url: str, database_url: str | None) -> None:
     """Create a site in DIRECTORY."""
-    from masthead.publishing import sites as site_actions
+    from masthead.sites import setup as site_actions
 
     site_actions.init_site(directory, title=title, url=url, database_url=database_url)
     out.print(f"Created a site in {directory}. Next: masthead --site {directory} import "
@@ -38,7 +38,7 @@ def init(directory: Path, title: str, url: str, database_url: str | None) -> Non
 @click.option("--no-serve", is_flag=True, help="Create and build the demo, do not serve it.")
 def demo(directory: Path, host: str, port: int, no_serve: bool) -> None:
     """Create a demo site with sample essays, build it and serve it."""
-    from masthead.publishing import sites as site_actions
+    from masthead.sites import setup as site_actions
 
     site = site_actions.make_demo(directory, url=f"http://{host}:{port}/")
     report = run_build(site, full=True)

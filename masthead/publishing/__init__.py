@@ -3,6 +3,5 @@
 ``store`` writes what imports and the command line bring (many posts at once, by
 address); ``actions`` is what a writer does in the studio (save, publish, schedule,
 unpublish, settings, sources), each in one transaction that enqueues its jobs by name;
-``tasks`` are those jobs (the build, scheduled publishing); ``sites`` makes a site and
-the demo.
+``tasks`` are those jobs (the build, scheduled publishing).
 """
