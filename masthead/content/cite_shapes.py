@@ -63,39 +63,45 @@ class _Piece:
     keys: tuple[str, ...]  # the sources it cites, for the run's bibliography
 
 
-def _shaped(text: str, pattern: re.Pattern[str], n: int) -> tuple[str, _Slot | None] | None:
+def _shaped(text: str, pattern: re.Pattern[str], n: int, english: bool,
+            ) -> tuple[str, _Slot | None] | None:
     """One item as a shape, its locator number replaced by placeholder ``n``; None if
-    it is not an item of the simple kind."""
+    it is not an item of the simple kind. Pandoc reads the labels in the site's
+    language: elsewhere "pp." is text, so a range after a label is left alone."""
     m = pattern.fullmatch(text)
     if m is None:
         return None
     if m.group("lo") is None:
         return text, None
     label, lo, hi = m.group("label"), m.group("lo"), m.group("hi")
+    if hi and label and not english:
+        return None
     placeholder = f"100{m.group('dash')}99999{n}" if hi else f"99999{n}"
     shape = text[: m.start("lo")] + placeholder + text[m.end("hi" if hi else "lo") :]
     return shape, _Slot(n, lo, hi, label is None or label in _PAGE_LABELS)
 
 
 def plan_cluster(raw: str, keys: Sequence[str], facts: StyleFacts,
-                 tokens: Mapping[str, frozenset[str]]) -> tuple[list[_Piece], bool]:
+                 tokens: Mapping[str, frozenset[str]], language: str,
+                 ) -> tuple[list[_Piece], bool]:
     """The pieces a clean cluster (whitespace-normalised) is made of, and whether they
     are items joined into one cluster; else there is one piece, the cluster's shape."""
     whole = [_Piece(raw, (), tuple(keys))], False
+    english = language.casefold() in ("", "en") or language.casefold().startswith("en-")
     if raw.startswith("@"):
-        got = _shaped(raw, _NARRATIVE_RE, 1)
+        got = _shaped(raw, _NARRATIVE_RE, 1, english)
         return ([_Piece(got[0], (got[1],), tuple(keys))], False) if got and got[1] else whole
     if not (raw.startswith("[") and raw.endswith("]")):
         return whole
     items = raw[1:-1].split(";")
     if len(items) != len(keys) or len(items) > 9:
         return whole
-    shaped = [_shaped(text, _ITEM_RE, n) for n, text in enumerate(items, 1)]
+    shaped = [_shaped(text, _ITEM_RE, n, english) for n, text in enumerate(items, 1)]
     if any(s is None for s in shaped):
         return whole
     done = [s for s in shaped if s is not None]
     if len(items) > 1 and _composable(items, keys, facts, tokens):
-        alone = [_shaped(text.strip(), _ITEM_RE, 1) for text in items]
+        alone = [_shaped(text.strip(), _ITEM_RE, 1, english) for text in items]
         return [_Piece(f"[{s}]", (slot,) if slot else (), (key,))  # type: ignore[misc]
                 for (s, slot), key in zip(alone, keys, strict=True)], True
     slots = tuple(slot for _, slot in done if slot)

@@ -69,7 +69,8 @@ class _Names(dict):
 class _Planner:
     """Each clean cluster's pieces, worked out once per distinct text."""
 
-    def __init__(self, style: Style, sources: Mapping[str, Mapping]):
+    def __init__(self, style: Style, sources: Mapping[str, Mapping], language: str):
+        self.language = language
         self.facts = style_facts(style)
         self.names = _Names(sources)
         self.plans: dict[str, tuple[list[_Piece], bool]] = {}
@@ -78,7 +79,8 @@ class _Planner:
         raw = " ".join(c.raw.split())
         got = self.plans.get(raw)
         if got is None:
-            got = self.plans[raw] = plan_cluster(raw, c.keys, self.facts, self.names)
+            got = self.plans[raw] = plan_cluster(raw, c.keys, self.facts, self.names,
+                                                         self.language)
         return got
 
     def document(self, clusters: Iterable[Cluster], cite_all: Sequence[str],
@@ -150,7 +152,7 @@ class _Shortcut:
 
     @classmethod
     def plan(cls, docs: list[list[Cluster]], sources: Mapping[str, Mapping],
-             style: Style) -> _Shortcut | None:
+             style: Style, language: str) -> _Shortcut | None:
         if not shortcut_applies(style):
             return None
         unclean = _unclean_keys(sources, style)
@@ -168,7 +170,7 @@ class _Shortcut:
                   for j in partial.get(i, range(len(docs[i]))))
         # Cite every source of the eligible posts once more, for its bibliography entry.
         used = sorted({k for i in eligible for c in docs[i] for k in c.keys})
-        planner = _Planner(style, sources)
+        planner = _Planner(style, sources, language)
         shapes, clusters = planner.document(chosen, used)
         return cls(eligible, partial, shapes, clusters, planner)
 
@@ -279,7 +281,7 @@ class SharedShortcut:
                     continue  # the worker rendering this post reports it
                 clean += [c for c in found if not any(k in unclean for k in c.keys)]
             used = sorted({k for c in clean for k in c.keys})
-            shapes, document = _Planner(style, sources).document(clean, used)
+            shapes, document = _Planner(style, sources, language).document(clean, used)
             self.shape_count = len(shapes)
             (self.folder / "layout.json").write_text(json.dumps(
                 {"shapes": shapes, "size": len(document)}), encoding="utf-8")

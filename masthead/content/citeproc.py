@@ -313,7 +313,7 @@ def format_citations(
 
     results: list[Formatted | None] = [None] * len(docs)
     docs = list(docs)
-    fast = _Shortcut.plan(docs, sources, style) if shortcut else None
+    fast = _Shortcut.plan(docs, sources, style, language) if shortcut else None
     rest = [fast.remainder(i, d) for i, d in enumerate(docs)] if fast else docs
     batches = plan_batches(rest, sources, numbered=style.numbered, positional=style.positional,
                            with_year=not style.names_globally)

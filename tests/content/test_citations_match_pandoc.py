@@ -47,8 +47,10 @@ EDGE_CASES = [
 ]
 
 
-def pandoc_render(markdown: str, bib: Path, style: citeproc.Style) -> str:
+def pandoc_render(markdown: str, bib: Path, style: citeproc.Style, language: str = "en") -> str:
     meta = ["--metadata", "link-citations=true"]
+    if language != "en":
+        meta += ["--metadata", f"lang={language}"]
     if style.path is not None:
         meta += ["--csl", str(style.path)]
     return subprocess.run(
@@ -70,15 +72,16 @@ def cites_and_entries(html: str) -> tuple[list[str], dict[str, str]]:
 
 
 def check_against_pandoc(posts: list[str], sources: dict, style_name: str, tmp_path: Path,
-                         shared: cite_shortcut.SharedShortcut | None = None):
+                         shared: cite_shortcut.SharedShortcut | None = None,
+                         language: str = "en"):
     style = citeproc.resolve_style(style_name)
     bib = tmp_path / "bib.json"
     bib.write_text(json.dumps([dict(v, id=k) for k, v in sources.items()]))
-    ctx = RenderContext(sources=sources, style=style, shared=shared)
+    ctx = RenderContext(sources=sources, style=style, shared=shared, language=language)
     ours = render_bodies([BodySource(f"post {i}", p) for i, p in enumerate(posts)], ctx)
     compared = 0
     for text, html in zip(posts, ours, strict=True):
-        want_cites, want_entries = cites_and_entries(pandoc_render(text, bib, style))
+        want_cites, want_entries = cites_and_entries(pandoc_render(text, bib, style, language))
         got_cites, got_entries = cites_and_entries(html)
         assert got_cites == want_cites, text[:200]
         # The same entries, in the same order.
@@ -123,7 +126,7 @@ def test_benchmark_corpus_posts_match_pandoc(tmp_path):
     ctx = RenderContext(sources=sources, style=citeproc.resolve_style("chicago-author-date"))
     docs = [[p.clusters[n] for n in p.live] for p in (_prepare(BodySource("p", t), ctx)
                                                       for t in posts)]
-    shortcut = cite_shortcut._Shortcut.plan(docs, sources, ctx.style)
+    shortcut = cite_shortcut._Shortcut.plan(docs, sources, ctx.style, "en")
     assert shortcut is not None and len(shortcut.eligible) > 40
     # The others cite some colliding sources: only those clusters went to batches.
     assert shortcut.partial
@@ -190,7 +193,7 @@ def test_posts_mixing_clean_and_colliding_sources_match_pandoc(tmp_path):
     ctx = RenderContext(sources=SOURCES, style=citeproc.resolve_style("chicago-author-date"))
     docs = [[p.clusters[n] for n in p.live] for p in (_prepare(BodySource("p", t), ctx)
                                                       for t in posts)]
-    shortcut = cite_shortcut._Shortcut.plan(docs, SOURCES, ctx.style)
+    shortcut = cite_shortcut._Shortcut.plan(docs, SOURCES, ctx.style, "en")
     assert shortcut is not None
     assert shortcut.eligible == {2} and set(shortcut.partial) == {0, 1, 3}
 
@@ -255,7 +258,7 @@ EVERY_FORM = [
     "range written short [@birch2003, pp. 101--8] or with one hyphen [@dunn1950, pp. 45-49].\n",
     "Again [@ash1987, p. 99], [@birch2003, 230], [-@dunn1950, 41], @commission2011 [p. 6], "
     "[see @dunn1950, pp. 1100--1113; @ash1987], [cf. @birch2003, chap. 11], "
-    "[@commission2011; @ash1987, p. 5].\n",
+    "[@commission2011; @ash1987, p. 5], [-@ash1987, 3; @birch2003], [@birch2003; -@dunn1950].\n",
 ]
 
 
@@ -280,7 +283,7 @@ def test_every_form_of_a_clean_citation_takes_the_shortcut_and_matches_pandoc(
     clusters of two and three sources, in notes and quotation captions: each as Pandoc
     makes it of the post alone, and none formatted a second time."""
     retries = _no_retries(monkeypatch)
-    assert check_against_pandoc(EVERY_FORM, CLEAN, style, tmp_path) == 24
+    assert check_against_pandoc(EVERY_FORM, CLEAN, style, tmp_path) == 26
     assert retries == []
 
 
@@ -313,11 +316,11 @@ def test_clusters_whose_sources_share_a_name_are_not_joined_from_items():
     facts = cite_shapes.style_facts(citeproc.resolve_style("chicago-author-date"))
     names = cite_shortcut._Names(sources)
     pieces, joined = cite_shapes.plan_cluster("[@doe2001, p. 3; @doe2005]",
-                                              ["doe2001", "doe2005"], facts, names)
+                                              ["doe2001", "doe2005"], facts, names, "en")
     assert not joined and [p.shape for p in pieces] == ["[@doe2001, p. 999991; @doe2005]"]
     apa = cite_shapes.style_facts(citeproc.resolve_style("apa"))  # sorts within a cluster
     pieces, joined = cite_shapes.plan_cluster("[@ash1987; @birch2003]", ["ash1987", "birch2003"],
-                                              apa, cite_shortcut._Names(CLEAN))
+                                              apa, cite_shortcut._Names(CLEAN), "en")
     assert not joined
 
 
@@ -330,6 +333,20 @@ def test_a_cluster_not_joined_from_its_items_is_formatted_whole_and_matches_pand
     posts = ["[@page2020; @ash1987, p. 5]\n", "[@ash1987, p. 7] [see @birch2003; @ash1987]\n"]
     assert check_against_pandoc(posts, CLEAN, "chicago-author-date", tmp_path) == 3
     assert retries == [1]
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_a_site_in_another_language_gets_pandoc_s_reading_of_its_labels(
+        language, tmp_path, monkeypatch):
+    """Pandoc reads locator labels in the site's language: in German "pp." is text and
+    its range is printed as written, while a range without a label is still a page
+    range (and in French joined by a non-breaking hyphen)."""
+    retries = _no_retries(monkeypatch)
+    posts = ["[@ash1987, pp. 321--328] [@birch2003, 321--328] [@dunn1950, chap. 3--4]\n",
+             "@ash1987 [p. 12] [-@ash1987, 3; @birch2003] [@birch2003, pp. 7] [@ash1987]\n"]
+    assert check_against_pandoc(posts, CLEAN, "chicago-author-date", tmp_path,
+                                language=language) == 7
+    assert retries == []
 
 
 RANGES = ["1--9", "12--19", "42--45", "99--104", "100--104", "101--108", "107--113",
