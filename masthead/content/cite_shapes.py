@@ -105,7 +105,9 @@ def plan_cluster(raw: str, keys: Sequence[str], facts: StyleFacts,
         return [_Piece(f"[{s}]", (slot,) if slot else (), (key,))  # type: ignore[misc]
                 for (s, slot), key in zip(alone, keys, strict=True)], True
     slots = tuple(slot for _, slot in done if slot)
-    if not slots:
+    # Several items' numbers in one shape: only if no number can decide their order or
+    # whether two of them are one (a source cited twice).
+    if not slots or (len(slots) > 1 and (facts.sort_reads_locator or len(set(keys)) < len(keys))):
         return whole
     return [_Piece("[" + ";".join(s for s, _ in done) + "]", slots, tuple(keys))], False
 
@@ -194,6 +196,27 @@ class StyleFacts:
 
     page_range_format: str | None
     layout: tuple[str, str, str] | None  # prefix, delimiter, suffix; None: no joining
+    sort_reads_locator: bool  # the citation's sort may look at a locator
+
+
+def _reads_locator(citation: str, csl: str) -> bool:
+    """Whether the citation's sort keys could depend on a locator: one names it, or
+    calls a macro that mentions it, or calls one that does, and so on."""
+    sort = re.search(r"<sort\b.*?</sort>", citation, re.S)
+    if sort is None:
+        return False
+    macros = {m.group(1): m.group(2) for m in re.finditer(
+        r'<macro\s+name="([^"]*)"[^>]*>(.*?)</macro>', csl, re.S)}
+    todo, seen = [sort.group(0)], set()
+    while todo:
+        body = todo.pop()
+        if "locator" in body:
+            return True
+        for name in re.findall(r'\bmacro="([^"]*)"', body):
+            if name not in seen:
+                seen.add(name)
+                todo.append(macros.get(name, "locator"))  # an unknown macro: assume so
+    return False
 
 
 @cache
@@ -210,7 +233,7 @@ def style_facts(style: Style) -> StyleFacts:
     try:
         text = _default_csl() if style.path is None else style.path.read_text(encoding="utf-8")
     except (OSError, subprocess.CalledProcessError):
-        return StyleFacts(None, None)
+        return StyleFacts(None, None, True)
     root = re.search(r"<style\b[^>]*>", text)
     fmt = re.search(r'\bpage-range-format="([^"]*)"', root.group(0)) if root else None
     known = {"chicago": "chicago-15", "chicago-15": "chicago-15", "chicago-16": "chicago-16",
@@ -226,7 +249,8 @@ def style_facts(style: Style) -> StyleFacts:
                           ("prefix", "delimiter", "suffix"))
             if all(re.fullmatch(r"[()\[\];,: ]*", p) for p in parts):
                 layout = (parts[0], parts[1], parts[2])
-    return StyleFacts(page_format, layout)
+    reads = _reads_locator(citation.group(0), text) if citation else True
+    return StyleFacts(page_format, layout, reads)
 
 
 def _join(pieces: Sequence[_Piece], htmls: Sequence[str], layout: tuple[str, str, str],

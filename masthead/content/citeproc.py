@@ -55,7 +55,7 @@ class Style:
     path: Path | None  # None: Pandoc's built-in default
     is_note: bool
     numbered: bool  # uses citation-number: posts cannot share a citeproc run
-    positional: bool  # renders repeats differently (subsequent, ibid)
+    positional: bool  # renders repeats differently (subsequent, ibid, et-al-subsequent)
     fingerprint: str
     names_globally: bool = False  # disambiguates names across years (all-names rules)
     substitutes_authors: bool = False  # bibliography: "———" for a repeated author
@@ -88,7 +88,8 @@ def resolve_style(name: str, site_root: Path | None = None) -> Style:
             head = text[:4000]
             is_note = bool(re.search(r"<style[^>]*\bclass=\"note\"", head))
             numbered = "citation-number" in text
-            positional = "position=" in text or is_note
+            positional = ("position=" in text or is_note  # et-al-subsequent: names shorten
+                          or "et-al-subsequent" in text)
             digest = hashlib.sha256(text.encode()).hexdigest()[:16]
             return Style(name, path, is_note=is_note, numbered=numbered, positional=positional,
                          fingerprint=digest,
@@ -305,9 +306,8 @@ def format_citations(
     """Format every document's clusters; ``None`` for documents that cite nothing.
 
     All of it takes one Pandoc run per worker (starting Pandoc and loading a style is
-    most of the cost of a few hundred posts): the shortcut's document (see
-    :mod:`masthead.content.cite_shortcut`) is one more batch beside the others, unless
-    ``shared`` formats it for the whole build.
+    most of the cost of a few hundred posts): the shortcut's document (cite_shortcut)
+    is one more batch beside the others, unless ``shared`` formats it for the build.
     """
     from masthead.content.cite_shortcut import _Shortcut
 

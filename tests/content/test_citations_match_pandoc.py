@@ -276,7 +276,8 @@ def _no_retries(monkeypatch) -> list[int]:
     return retries
 
 
-@pytest.mark.parametrize("style", ["chicago-author-date", "apa"])
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "harvard-cite-them-right",
+                                   "american-sociological-association"])
 def test_every_form_of_a_clean_citation_takes_the_shortcut_and_matches_pandoc(
         style, tmp_path, monkeypatch):
     """Locators with every label, ranges, a suppressed author, author-in-text, prefixes,
@@ -347,6 +348,16 @@ def test_a_site_in_another_language_gets_pandoc_s_reading_of_its_labels(
     assert check_against_pandoc(posts, CLEAN, "chicago-author-date", tmp_path,
                                 language=language) == 7
     assert retries == []
+
+
+def test_a_style_that_shortens_repeated_names_sees_each_post_alone(tmp_path):
+    """ASA names three authors in full the first time, "et al." after: a post's first
+    citation must not count as a repeat of another post's, in a batch or the shortcut."""
+    three = dict(CLEAN, doe2001=SOURCES["doe2001"], doe2001b=SOURCES["doe2001b"])
+    posts = ["[@dunn1950] [@doe2001]\n", "[@dunn1950, 4] [@doe2001b]\n", "[@dunn1950, 5]\n",
+             "[@dunn1950, 6] [@ash1987]\n"]
+    assert check_against_pandoc(posts, three, "american-sociological-association",
+                                tmp_path) == 7
 
 
 RANGES = ["1--9", "12--19", "42--45", "99--104", "100--104", "101--108", "107--113",
