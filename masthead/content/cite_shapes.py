@@ -115,8 +115,9 @@ def plan_cluster(raw: str, keys: Sequence[str], facts: StyleFacts,
 def _composable(items: Sequence[str], keys: Sequence[str], facts: StyleFacts,
                 tokens: Mapping[str, frozenset[str]]) -> bool:
     """Whether each item renders as it would alone: the style keeps the writer's order,
-    and no two items' sources share a name (or, without names, a title) whatever the
-    year, so citeproc groups and collapses nothing."""
+    and no two items' sources share a name whatever the year, so citeproc groups and
+    collapses nothing. A source without names stands for its title, whose short form
+    may be another's: never joined."""
     if facts.layout is None or len(set(keys)) != len(keys):
         return False
     seen: set[str] = set()
@@ -126,7 +127,7 @@ def _composable(items: Sequence[str], keys: Sequence[str], facts: StyleFacts,
                 head.group("head").split("@")[0].removesuffix("-")):
             return False
         mine = tokens[key]
-        if not seen.isdisjoint(mine):
+        if not seen.isdisjoint(mine) or any(t.startswith("t:") for t in mine):
             return False
         seen |= mine
     return True
