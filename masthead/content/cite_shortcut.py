@@ -254,7 +254,6 @@ class SharedShortcut:
         self._proc: subprocess.Popen | None = None
         self._result: ShortcutResult | None = None
         self._read = False
-        self.shape_count = 0  # how many shapes the run formats (for --timings)
 
     @property
     def _done(self) -> Path:
@@ -282,7 +281,6 @@ class SharedShortcut:
                 clean += [c for c in found if not any(k in unclean for k in c.keys)]
             used = sorted({k for c in clean for k in c.keys})
             shapes, document = _Planner(style, sources, language).document(clean, used)
-            self.shape_count = len(shapes)
             (self.folder / "layout.json").write_text(json.dumps(
                 {"shapes": shapes, "size": len(document)}), encoding="utf-8")
             src = self.folder / "clusters.md"
