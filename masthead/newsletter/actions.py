@@ -12,8 +12,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from masthead.content.models import Post
 from masthead.errors import ContentError, MastheadError
-from masthead.newsletter.models import SignupAttempt, Subscriber
+from masthead.jobs.queue import enqueue
+from masthead.newsletter.models import Send, SignupAttempt, Subscriber
 
 SIGNUPS_PER_HOUR = 10  # from one client address
 RESEND_AFTER = dt.timedelta(minutes=10)  # a second confirmation email, at the soonest
@@ -38,11 +40,9 @@ def normalise_email(raw: str, *, where: str = "form", line: int | None = None) -
 
 
 def _queue_confirmation(sub: Subscriber) -> None:
-    from masthead.newsletter.tasks import send_confirmation
-
     sub.confirmation_sent_at = timezone.now()
     sub.save(update_fields=["confirmation_sent_at"])
-    send_confirmation.enqueue(sub.pk)
+    enqueue("newsletter.send_confirmation", sub.pk)
 
 
 @transaction.atomic
@@ -74,8 +74,6 @@ def subscribe(email: str, *, name: str = "", client: str = "", source: str = "fo
 @transaction.atomic
 def confirm(subscriber_id: int) -> Subscriber | None:
     """The address's owner clicked the link: from now on they get the newsletter."""
-    from masthead.newsletter.tasks import send_welcome
-
     sub = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
     if sub is None or sub.status in SUPPRESSED:
         return sub
@@ -83,7 +81,7 @@ def confirm(subscriber_id: int) -> Subscriber | None:
         sub.status = Subscriber.CONFIRMED
         sub.confirmed_at = timezone.now()
         sub.save(update_fields=["status", "confirmed_at"])
-        send_welcome.enqueue(sub.pk)
+        enqueue("newsletter.send_welcome", sub.pk)
     return sub
 
 
@@ -232,10 +230,6 @@ def import_subscribers(rows: Iterable[Row], *, where: str, confirmed: bool,
 def queue_newsletter(post_id: int) -> int:
     """Email a published post to the subscribers (once: a post already sent is not sent
     again). Returns the send's id; the worker prepares and delivers it."""
-    from masthead.content.models import Post
-    from masthead.newsletter.models import Send
-    from masthead.newsletter.tasks import prepare_send
-
     post = Post.objects.select_for_update().get(pk=post_id)
     if post.kind != Post.POST or post.status != Post.PUBLISHED:
         raise ContentError(f"'{post.slug}' is not a published post", field="slug")
@@ -243,5 +237,20 @@ def queue_newsletter(post_id: int) -> int:
     if existing is not None:
         return existing.pk
     send = Send.objects.create(post=post, subject=post.title)
-    prepare_send.enqueue(send.pk)
+    enqueue("newsletter.prepare_send", send.pk)
     return send.pk
+
+
+def bounced(subscriber_id: int) -> None:
+    """The reader's mail server refused a newsletter for good (a 5xx while sending): no
+    more mail to a confirmed address. An unsubscribed reader stays unsubscribed."""
+    Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.CONFIRMED).update(
+        status=Subscriber.BOUNCED)
+
+
+def reported(subscriber_id: int, *, complaint: bool) -> None:
+    """A bounce or a spam complaint came back to the bounce mailbox: the address gets no
+    more mail. A complaint is never turned back into a bounce."""
+    status = Subscriber.COMPLAINED if complaint else Subscriber.BOUNCED
+    Subscriber.objects.filter(pk=subscriber_id).exclude(status=Subscriber.COMPLAINED).update(
+        status=status)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from masthead.newsletter import actions
 from masthead.newsletter.addresses import delivery_of, subscriber_of
 from masthead.newsletter.models import Delivery, Subscriber
 
@@ -125,9 +126,7 @@ def record(report: Report) -> bool:
         sub = Subscriber.objects.filter(email__iexact=address).first()
     if sub is None:
         return False
-    status = Subscriber.BOUNCED if report.kind == "bounce" else Subscriber.COMPLAINED
-    if sub.status != Subscriber.COMPLAINED:
-        Subscriber.objects.filter(pk=sub.pk).update(status=status)
+    actions.reported(sub.pk, complaint=report.kind != "bounce")
     return True
 
 

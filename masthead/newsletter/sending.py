@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masthead.config import NewsletterConfig
+from masthead.newsletter import actions
 from masthead.newsletter.addresses import return_path, unsubscribe_address
 from masthead.newsletter.models import Delivery, Send, Subscriber
 
@@ -241,9 +242,7 @@ def _failed(d: Delivery, code: int, why: bytes | str, *, recipient: bool = False
             Delivery.objects.filter(pk=d.pk).update(status=Delivery.FAILED, attempts=attempts,
                                                     last_error=reason)
             if code >= 500 and recipient:
-                Subscriber.objects.filter(pk=d.subscriber_id,
-                                          status=Subscriber.CONFIRMED).update(
-                    status=Subscriber.BOUNCED)
+                actions.bounced(d.subscriber_id)
         d.next_attempt_at = None
         return
     d.next_attempt_at = timezone.now() + dt.timedelta(seconds=BACKOFF[attempts - 1])
