@@ -13,9 +13,11 @@ import multiprocessing
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from masthead.children import start_pool_child
 from masthead.importers.guard import ItemError, plain, where_of
 from masthead.importers.html_markdown import to_markdown
 from masthead.importers.platform import CommentData, Notes, PlatformItem
+from masthead.sitegen.parallel import workers
 
 WINDOW = 256
 T = TypeVar("T")
@@ -30,8 +32,6 @@ def _convert(job: tuple[str, bool]) -> tuple[str, list[str]]:
 def converted(records: Iterable[T], notes: Notes, *, processes: int | None = None
               ) -> Iterator[T]:
     """The records, each PlatformItem's and CommentData's ``html`` turned into its body."""
-    from masthead.sitegen.parallel import workers
-
     processes = processes or workers()
     pool = None
     try:
@@ -40,7 +40,8 @@ def converted(records: Iterable[T], notes: Notes, *, processes: int | None = Non
             window.append(record)
             if len(window) >= WINDOW:
                 if pool is None and processes > 1:
-                    pool = multiprocessing.get_context("fork").Pool(processes)
+                    pool = multiprocessing.get_context("fork").Pool(processes,
+                                                                initializer=start_pool_child)
                 yield from _window(window, notes, pool)
                 window = []
         yield from _window(window, notes, pool)
