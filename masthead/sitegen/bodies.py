@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,8 +33,8 @@ from masthead.render.engine import (
     render_key,
     source_fingerprints,
 )
-from masthead.sitegen import search_index
-from masthead.sitegen.snapshot import excerpt_of
+from masthead.render.excerpts import excerpt_of
+from masthead.sitegen import search_index, snapshot
 
 log = logging.getLogger("masthead.sitegen")
 
@@ -45,11 +45,8 @@ PARALLEL_FROM = 200
 def context_for(site, site_root: Path | None = None) -> RenderContext:
     """What rendering a body needs besides its text; with a site folder, the citation
     cache in its ``.masthead/`` too."""
-    from masthead.content.models import Source
-
-    sources = {key: csl for key, csl in Source.objects.values_list("key", "csl")}
     return RenderContext(
-        sources=sources,
+        sources=snapshot.sources(),
         style=citeproc.resolve_style(site.citation_style, site_root),
         language=site.language,
         workers=max(1, min(2, os.cpu_count() or 1)),
@@ -79,31 +76,22 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
     cannot be rendered is not among them (see the module's docstring, and
     :func:`left_out`).
     """
-    from masthead.content.models import Post, Site
     from masthead.sitegen import parallel
 
-    site = Site.objects.get()
-    ctx = context_for(site, site_root)
+    ctx = context_for(snapshot.site_row(), site_root)
     if force and ctx.cache is not None:
         ctx.cache.clear()
     fingerprints = source_fingerprints(ctx)
     inputs = inputs_fingerprint(ctx, fingerprints)
-    candidates = Post.objects.filter(status=Post.PUBLISHED)
-    if since and since[0] == inputs and not force:
-        # A margin for clocks: saves in the second before the last build are rechecked.
-        candidates = candidates.filter(modified_at__gte=since[1] - dt.timedelta(seconds=5))
-    # A body that failed last time is tried again whatever its key: its stored key is
-    # its last good one, which a restored source would make look current.
-    failed_before = Post.objects.filter(status=Post.PUBLISHED).exclude(render_problem="")
+    # Unless the inputs changed, only posts saved since the last build can be stale (a
+    # margin for clocks: saves in the second before it are rechecked).
+    quick = since and since[0] == inputs and not force
+    saved_since = since[1] - dt.timedelta(seconds=5) if quick else None
     stale: list[tuple[int, str]] = []
-    seen: set[int] = set()
-    for rows, always in ((candidates, force), (failed_before, True)):
-        for pid, body_hash, cited, old in rows.values_list(
-                "id", "body_hash", "cited_keys", "render_key"):
-            key = render_key(body_hash, cited, ctx, fingerprints)
-            if pid not in seen and (always or key != old):
-                stale.append((pid, key))
-                seen.add(pid)
+    for pid, body_hash, cited, old, failed_before in snapshot.bodies_to_check(saved_since):
+        key = render_key(body_hash, cited, ctx, fingerprints)
+        if force or failed_before or key != old:
+            stale.append((pid, key))
     if not stale:
         _report_left_out()
         return [], inputs
@@ -127,7 +115,8 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
 
         def start_shared() -> None:
             if shared is not None:
-                shared.start(_markdown_of(pid for pid, _ in stale), ctx.sources, ctx.style,
+                shared.start(snapshot.markdown_of([pid for pid, _ in stale]), ctx.sources,
+                             ctx.style,
                              ctx.language)
 
         failed: set[int] = set()
@@ -148,13 +137,8 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
 def left_out() -> list[str]:
     """One line per published post or page whose body the last build could not render:
     what a build reports ("post left out: 'slug': line 3: no source with the key 'x'")."""
-    from masthead.content.models import Post
-
-    rows = list(Post.objects.filter(status=Post.PUBLISHED).exclude(render_problem="")
-                .order_by("kind", "slug").values_list("kind", "slug", "render_key",
-                                                      "render_problem"))
     lines = []
-    for kind, slug, good, problem in rows:
+    for kind, slug, good, problem in snapshot.render_problems():
         fate = "kept at its last good version" if good else "left out"
         lines.append(f"{kind} {fate}: '{slug}': {problem}")
     return lines
@@ -165,25 +149,11 @@ def _report_left_out() -> None:
         log.warning("%s", line)
 
 
-def _markdown_of(ids: Iterable[int]) -> Iterator[str]:
-    """The bodies of these posts, a window at a time."""
-    from masthead.content.models import Post
-
-    ids = list(ids)
-    for start in range(0, len(ids), 500):
-        yield from Post.objects.filter(id__in=ids[start : start + 500]).values_list(
-            "body", flat=True)
-
-
 def _render_chunk(part, ctx: RenderContext) -> tuple[int, list[int]]:
     """Render and store some posts (in a worker): how many rendered, and the ids of those
     that could not be (their problem is stored with them; their last good body stays)."""
-    from django.db import connection, transaction
-
-    from masthead.content.models import Post
-
     keys = dict(part)
-    rows = list(Post.objects.filter(id__in=list(keys)).values_list("id", "slug", "kind", "body"))
+    rows = snapshot.bodies_to_render(list(keys))
     results = render_each(
         [BodySource(f"{kind} '{slug}'", body) for _, slug, kind, body in rows], ctx)
     updates, problems = [], []
@@ -192,15 +162,7 @@ def _render_chunk(part, ctx: RenderContext) -> tuple[int, list[int]]:
             problems.append((str(h), pid))
         else:
             updates.append((keys[pid], h, excerpt_of("", h), search_index.body_terms(h), pid))
-    # Plain UPDATEs: Django's bulk_update builds CASE expressions, slow for big text.
-    table = Post._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET render_key = %s, body_html = %s, auto_excerpt = %s, "
-            "search_terms = %s, render_problem = '' WHERE id = %s", updates)
-        if problems:
-            cursor.executemany(f"UPDATE {table} SET render_problem = %s WHERE id = %s",
-                               problems)
+    snapshot.store_bodies(updates, problems)
     return len(updates), [pid for _, pid in problems]
 
 
@@ -216,15 +178,9 @@ class BodyStore:
 
     def get(self, pid: int) -> str:
         if pid not in self.cache:
-            from masthead.content.models import Post
-
             i = self.position.get(pid, 0)
-            ids = [*self.order[i : i + self.window], pid]
-            self.cache = dict(Post.objects.filter(id__in=ids).values_list("id", "body_html"))
+            self.cache = snapshot.rendered_bodies([*self.order[i : i + self.window], pid])
         return self.cache.get(pid, "")
 
     def many(self, ids: Iterable[int]) -> dict[int, str]:
-        from masthead.content.models import Post
-
-        ids = list(ids)
-        return dict(Post.objects.filter(id__in=ids).values_list("id", "body_html"))
+        return snapshot.rendered_bodies(ids)

@@ -123,17 +123,6 @@ def _search_docs(snap: snapshot.Snapshot) -> list[search_index.Doc]:
             for p in (*snap.posts, *snap.pages)]
 
 
-def _load_terms(ids) -> dict[int, str]:
-    from masthead.content.models import Post
-
-    ids = list(ids)
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 2000):
-        out.update(Post.objects.filter(id__in=ids[start : start + 2000]).values_list(
-            "id", "search_terms"))
-    return out
-
-
 class _Clock:
     def __init__(self) -> None:
         self.phases: dict[str, float] = {}
@@ -206,7 +195,7 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
 
 def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
           clock, stamp: dict) -> BuildReport:
-    rebuild = search_index.Rebuild.plan(_search_docs(snap), _load_terms, staging)
+    rebuild = search_index.Rebuild.plan(_search_docs(snap), snapshot.search_terms, staging)
     made, built = _write_all(outputs, staging, progress, index=rebuild)
     index = rebuild.finish(built)
     made[SEARCH] = ("", index.owned)
@@ -226,7 +215,7 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
     clock("pages")
     written = {f for _, files in made.values() for f in files}
     search_state = state.search
-    index = search_index.update(_search_docs(snap), state.search, _load_terms, staging,
+    index = search_index.update(_search_docs(snap), state.search, snapshot.search_terms, staging,
                                 full=False)
     if index is not None:
         written |= set(index.written)

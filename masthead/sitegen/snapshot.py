@@ -1,15 +1,18 @@
-"""Read the site once into plain, immutable values; templates see nothing else.
+"""The build's database gate: every read of the build, and its one write.
 
+The site is read once into plain, immutable values; templates see nothing else.
 Rendering from a snapshot (not from live model objects) keeps templates pure and lets
-the planner compute each output's key from exactly the values its template reads.
+the planner compute each output's key from exactly the values its template reads. The
+bodies' renderer reads and stores through the functions at the end of this module
+(:func:`store_bodies` is the only write).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import zoneinfo
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -17,11 +20,10 @@ from urllib.parse import urlsplit
 
 from masthead.content import addresses
 from masthead.render import markdown
+from masthead.render.excerpts import excerpt_of
 from masthead.sitegen.keys import key
 
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
-EXCERPT_CHARS = 280
-_NOTE_REF_RE = re.compile(r'<a href="#fn-[^"]*" class="footnote-ref"[^>]*><sup>[^<]*</sup></a>')
 
 
 @dataclass(frozen=True)
@@ -112,23 +114,6 @@ class Snapshot:
     posts: tuple[PostView, ...]  # published posts, oldest first
     pages: tuple[PostView, ...]
     tags: dict[str, TagView] = field(default_factory=dict)
-
-
-def excerpt_of(explicit: str, body_html: str) -> str:
-    """The writer's excerpt, else the opening of the text, cut at a word."""
-    text = markdown.plain_text(markdown.render_fragment(explicit)) if explicit else ""
-    if not text:
-        # The first paragraphs, not headings, notes or the bibliography.
-        main = body_html.split('<section id="bibliography"', 1)[0].split(
-            '<section id="footnotes"', 1)[0]
-        main = _NOTE_REF_RE.sub("", main)
-        paras = [markdown.plain_text(p) for p in main.split("<p>")[1:4]]
-        text = " ".join(" ".join(p.split()) for p in paras)
-    text = " ".join(text.split())
-    if len(text) > EXCERPT_CHARS:
-        cut = text.rfind(" ", 0, EXCERPT_CHARS)
-        text = text[: cut if cut > 0 else EXCERPT_CHARS].rstrip(",;:") + "…"
-    return text
 
 
 def _aware(value) -> dt.datetime | None:
@@ -309,3 +294,95 @@ def _comments(tz: zoneinfo.ZoneInfo) -> dict[int, tuple[CommentView, ...]]:
             stack.extend((c, depth + 1) for c in reversed(children.get(r[0], [])))
         out[post_id] = tuple(flat)
     return out
+
+
+# -- the bodies' reads and the build's one write ------------------------------------------
+
+
+def site_row():
+    from masthead.content.models import Site
+    return Site.objects.get()
+
+
+def sources() -> dict[str, dict]:
+    """Every source's CSL-JSON, by key."""
+    from masthead.content.models import Source
+    return dict(Source.objects.values_list("key", "csl"))
+
+
+def bodies_to_check(saved_since: dt.datetime | None
+                    ) -> list[tuple[int, str, list, str, bool]]:
+    """(id, body hash, cited keys, render key, failed last time) of the published bodies
+    that may be stale: those saved since a time (all if None), and all that failed last
+    time (their key is the last good one, which a restored source would make current)."""
+    from masthead.content.models import Post
+
+    published = Post.objects.filter(status=Post.PUBLISHED)
+    saved = published.filter(modified_at__gte=saved_since) if saved_since else published
+    failed = published.exclude(render_problem="")
+    columns = ("id", "body_hash", "cited_keys", "render_key", "render_problem")
+    seen: dict[int, tuple[int, str, list, str, bool]] = {}
+    for rows in (saved, failed):
+        for pid, body_hash, cited, good, problem in rows.values_list(*columns):
+            seen.setdefault(pid, (pid, body_hash, cited, good, bool(problem)))
+    return list(seen.values())
+
+
+def bodies_to_render(ids: list[int]) -> list[tuple[int, str, str, str]]:
+    """(id, slug, kind, Markdown) of these posts."""
+    from masthead.content.models import Post
+
+    return list(Post.objects.filter(id__in=ids).values_list("id", "slug", "kind", "body"))
+
+
+def markdown_of(ids: list[int], window: int = 500) -> Iterator[str]:
+    """The Markdown of these posts, a window at a time."""
+    from masthead.content.models import Post
+
+    for start in range(0, len(ids), window):
+        yield from Post.objects.filter(id__in=ids[start : start + window]).values_list(
+            "body", flat=True)
+
+
+def rendered_bodies(ids: Iterable[int]) -> dict[int, str]:
+    from masthead.content.models import Post
+    return dict(Post.objects.filter(id__in=list(ids)).values_list("id", "body_html"))
+
+
+def search_terms(ids: Iterable[int], window: int = 2000) -> dict[int, str]:
+    from masthead.content.models import Post
+
+    ids = list(ids)
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), window):
+        out.update(Post.objects.filter(id__in=ids[start : start + window]).values_list(
+            "id", "search_terms"))
+    return out
+
+
+def render_problems() -> list[tuple[str, str, str, str]]:
+    """(kind, slug, last good render key, problem) of the posts a build could not render."""
+    from masthead.content.models import Post
+
+    return list(Post.objects.filter(status=Post.PUBLISHED).exclude(render_problem="")
+                .order_by("kind", "slug").values_list("kind", "slug", "render_key",
+                                                      "render_problem"))
+
+
+def store_bodies(rendered: list[tuple[str, str, str, str, int]],
+                 problems: list[tuple[str, int]]) -> None:
+    """The build's one write: rendered bodies (render key, HTML, excerpt, search terms, id)
+    and the problems of those that failed (problem, id; their last good body stays).
+    Plain UPDATEs: Django's bulk_update builds CASE expressions, slow for big text."""
+    from django.db import connection, transaction
+
+    from masthead.content.models import Post
+
+    table = Post._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET render_key = %s, body_html = %s, auto_excerpt = %s, "
+            "search_terms = %s, render_problem = '' WHERE id = %s", rendered)
+        if problems:
+            cursor.executemany(f"UPDATE {table} SET render_problem = %s WHERE id = %s",
+                               problems)
