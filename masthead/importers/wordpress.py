@@ -247,6 +247,6 @@ def _comments(item: Element, origin: str, notes: Notes, where: str) -> Iterator[
 
 def _comment_html(text_: str) -> str:
     """Comments are stored as the reader typed them: line breaks, not paragraphs."""
-    from masthead.importers.html_markdown import autop
+    from masthead.importers.html_wordpress import autop
 
     return autop(text_ or "")

@@ -23,7 +23,7 @@ from masthead.site import SiteDir
 from masthead.sitegen import bodies, parallel, releases, search_index, snapshot
 from masthead.sitegen.files import write_files
 from masthead.sitegen.lock import build_lock
-from masthead.sitegen.outputs import Output, plan
+from masthead.sitegen.plan import Output, plan
 from masthead.sitegen.state import MARKER, BuildState, new_build_id
 from masthead.sitegen.theme import Theme
 
