@@ -176,7 +176,8 @@ def _kill_group(pid: int) -> None:
 
 
 def _close_database_connections() -> None:
-    """A forked child must open its own connections, never share the parent's socket."""
+    """A forked child must open its own connections, never share the parent's socket.
+    (Django is imported here only: these helpers also serve processes without it.)"""
     from django.conf import settings
 
     if settings.configured:

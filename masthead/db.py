@@ -220,6 +220,7 @@ def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = 
 
 def migrate_schema() -> None:
     """Apply pending migrations; cheap when there are none."""
+    # Django's management and migration machinery is loaded only when a command migrates.
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor

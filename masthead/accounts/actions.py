@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from masthead.accounts.models import Role, User
 from masthead.errors import AccountError
@@ -58,7 +59,6 @@ def request_password_reset(email: str) -> None:
     stranger which addresses have accounts."""
     import datetime as dt
 
-    from django.utils import timezone
 
     user = User.objects.select_for_update().filter(email__iexact=email.strip(),
                                                    is_active=True).first()

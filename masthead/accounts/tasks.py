@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
+
+from masthead.accounts.models import User
+from masthead.sitegen.snapshot import current_site
 
 
 @task()
 def send_password_reset(user_id: int) -> str:
     """Email a one-hour link that sets a new password (it stops working once used,
     because the token covers the password hash)."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import EmailMessage
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
 
-    from masthead.accounts.models import User
-    from masthead.sitegen.snapshot import current_site
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or settings.MASTHEAD_SMTP is None:

@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from masthead.content.addresses import slugify
 from masthead.errors import ContentError
 
 MAX_BYTES = 20 << 20
@@ -47,7 +48,6 @@ class StoredImage:
 
 
 def _slug(filename: str) -> str:
-    from masthead.content.addresses import slugify
 
     return slugify(Path(filename).stem)[:60] or "image"
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from masthead.content.models import Author, Comment, Post
+from masthead.content.models import Author, Comment, Post, get_site
 from masthead.importers.guard import ItemError, plain
 from masthead.importers.platform import CommentData, PlatformItem, SettingsData
-from masthead.publishing.store import ImportSummary, import_posts
+from masthead.publishing.store import ImportSummary, import_posts, update_settings
 
 CHUNK = 500
 
@@ -99,8 +99,6 @@ class _Store:
         self._link_replies()
 
     def _settings(self, record: SettingsData) -> None:
-        from masthead.content.models import get_site
-        from masthead.publishing.store import update_settings
 
         site = get_site()
         changed = {k: v for k, v in record.values.items() if getattr(site, k, None) != v}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from masthead.content.models import Post
@@ -159,7 +160,6 @@ def import_subscribers(rows: Iterable[Row], *, where: str, confirmed: bool,
     never moved back from unsubscribed, bounced or complained to confirmed: a list from
     elsewhere cannot overrule what its owner told us.
     """
-    from django.db.models.functions import Lower
 
     summary = SubscriberImport()
     now = timezone.now()

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.db import transaction
 
 from masthead.newsletter import actions
+from masthead.newsletter.actions import unsubscribe
 from masthead.newsletter.addresses import delivery_of, subscriber_of
 from masthead.newsletter.models import Delivery, Subscriber
 
@@ -111,7 +112,6 @@ def record(report: Report) -> bool:
     """Act on a report: suppress the address, or unsubscribe the reader. True if it
     named somebody we know."""
     if report.kind == "unsubscribe":
-        from masthead.newsletter.actions import unsubscribe
 
         return report.subscriber_id is not None and unsubscribe(report.subscriber_id) is not None
     sub = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.core import signing
 
+from masthead.sitegen.snapshot import current_site
+
 SALT = "masthead.newsletter"
 CONFIRM_FOR = 7 * 24 * 3600  # seconds a confirmation link works
 
@@ -29,7 +31,6 @@ def read(value: str, purpose: str) -> int | None:
 def url(subscriber_id: int, purpose: str) -> str:
     """Absolute, from the site's own address (never a request's Host header). Dynamic
     pages live at the server's root, as the studio does, even for a site under /blog/."""
-    from masthead.sitegen.snapshot import current_site
 
     site = current_site()
     return f"{site.origin}/newsletter/{purpose}/{token(subscriber_id, purpose)}/"

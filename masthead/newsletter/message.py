@@ -15,6 +15,15 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
+from django.conf import settings
+
+from masthead.content.models import get_site
+from masthead.render.engine import render_body
+from masthead.sitegen.bodies import context_for
+from masthead.sitegen.feeds import absolute_links
+from masthead.sitegen.snapshot import site_view
+from masthead.sitegen.theme import Theme
+
 MARK = "%%MASTHEAD-UNSUBSCRIBE%%"  # replaced by each reader's link
 # CRLF line ends (smtplib sends bytes as they are) and headers up to SMTP's 998 characters,
 # so a long List-Unsubscribe URL is folded at its comma, never turned into an encoded word
@@ -30,14 +39,7 @@ _TAG_RE = re.compile(r"<[^>]+>")
 def render(post) -> tuple[str, str, str]:
     """(subject, html, text) for a post, with :data:`MARK` where the unsubscribe link goes."""
     import css_inline
-    from django.conf import settings
 
-    from masthead.content.models import get_site
-    from masthead.render.engine import render_body
-    from masthead.sitegen.bodies import context_for
-    from masthead.sitegen.feeds import absolute_links
-    from masthead.sitegen.snapshot import site_view
-    from masthead.sitegen.theme import Theme
 
     site_row = get_site()
     site = site_view(site_row)

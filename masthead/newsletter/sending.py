@@ -17,13 +17,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from masthead.config import NewsletterConfig
-from masthead.newsletter import actions
+from masthead.newsletter import actions, dkim_sign, links, message
 from masthead.newsletter.addresses import return_path, unsubscribe_address
 from masthead.newsletter.models import Delivery, Send, Subscriber
+from masthead.sitegen.snapshot import current_site
 
 BATCH = 1000  # deliveries per job
 MAX_ATTEMPTS = 6
@@ -46,7 +48,6 @@ def connect(smtp) -> smtplib.SMTP:
 def prepare(send_id: int) -> list[tuple[int, int]]:
     """Render the post once and make a delivery per confirmed subscriber (again after a
     crash: existing deliveries are kept). Returns the id ranges of the batches."""
-    from masthead.newsletter import message
 
     send = Send.objects.select_related("post").get(pk=send_id)
     if send.status == Send.PREPARING:
@@ -103,7 +104,6 @@ class _Copy:
         """Hand one copy to the server: (delivery, outcome, code, text) where outcome is
         "sent" (text: the Message-ID), "recipient" (refused at RCPT), "message"
         (refused at DATA) or "connection"."""
-        from masthead.newsletter import dkim_sign, links, message
 
         smtp, send = self.smtp, self.send
         try:
@@ -168,8 +168,6 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
 
     Each accepted message is marked sent as soon as the server says so, by this thread
     alone; a kill loses at most the copies in flight (one per connection)."""
-    from masthead.newsletter import message
-    from masthead.sitegen.snapshot import current_site
 
     smtp = settings.MASTHEAD_SMTP
     options = getattr(settings, "MASTHEAD_NEWSLETTER", None) or NewsletterConfig()
@@ -179,7 +177,6 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
     dkim = getattr(settings, "MASTHEAD_DKIM", None)
     dkim_key = b""
     if dkim is not None:
-        from masthead.newsletter import dkim_sign
 
         dkim_key = dkim_sign.read_key(dkim.private_key_file)
     template = message.Template(subject=send.subject, html=send.html, text=send.text,
@@ -271,8 +268,6 @@ def _finish_if_done(send_id: int) -> None:
 
 
 def counts(send_id: int) -> dict[str, int]:
-    from django.db import models
-    from django.db.models import Count
 
     got = dict(Delivery.objects.filter(send_id=send_id).values_list("status")
                .annotate(n=Count("id")).values_list("status", "n"))

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django_tasks import task
 
+from masthead.newsletter import links
+from masthead.newsletter.models import Subscriber
+from masthead.newsletter.sending import deliver, prepare
 from masthead.sitegen.snapshot import current_site
 
 
 def _send(to: str, subject: str, body: str) -> None:
-    from django.core.mail import EmailMessage
 
     EmailMessage(subject=subject, body=body, to=[to]).send()
 
 
 @task()
 def send_confirmation(subscriber_id: int) -> str:
-    from masthead.newsletter import links
-    from masthead.newsletter.models import Subscriber
 
     sub = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.PENDING).first()
     if sub is None or settings.MASTHEAD_SMTP is None:
@@ -33,8 +34,6 @@ def send_confirmation(subscriber_id: int) -> str:
 
 @task()
 def send_welcome(subscriber_id: int) -> str:
-    from masthead.newsletter import links
-    from masthead.newsletter.models import Subscriber
 
     sub = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.CONFIRMED).first()
     if sub is None or settings.MASTHEAD_SMTP is None:
@@ -50,7 +49,6 @@ def send_welcome(subscriber_id: int) -> str:
 @task()
 def prepare_send(send_id: int) -> str:
     """Render the post and make the deliveries, then queue a job per batch."""
-    from masthead.newsletter.sending import prepare
 
     batches = prepare(send_id)
     for first, last in batches:
@@ -61,7 +59,6 @@ def prepare_send(send_id: int) -> str:
 @task()
 def deliver_batch(send_id: int, first: int, last: int) -> str:
     """Send one batch; what failed for now comes back later as a job of its own."""
-    from masthead.newsletter.sending import deliver
 
     if settings.MASTHEAD_SMTP is None:
         return "no mail server"

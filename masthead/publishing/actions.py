@@ -25,6 +25,17 @@ from masthead.publishing.store import _tag
 if TYPE_CHECKING:
     from masthead.accounts.models import User
 
+from django.conf import settings
+
+from masthead.content.addresses import slugify
+from masthead.content.models import OldURL
+from masthead.errors import MastheadError
+from masthead.newsletter.actions import queue_newsletter
+from masthead.publishing.store import import_sources, update_settings
+from masthead.render.citations import UnknownKeyError
+from masthead.render.engine import render_body, writers_words
+from masthead.sitegen.bodies import context_for
+
 AUTOSAVE_EVERY = dt.timedelta(seconds=60)  # one autosave revision a minute is kept
 _SLUG_RE = re.compile(r"^[\w-]+$")
 
@@ -52,7 +63,6 @@ class Draft:
         url = self.canonical_url.strip()
         if url and not re.match(r"^https?://[^\s/]+", url):
             raise ContentError("must be an http(s) address", field="canonical_url")
-        from masthead.content.addresses import slugify
 
         tags, slugs = [], set()
         for t in self.tags:
@@ -66,7 +76,6 @@ class Draft:
 
 def byline_for(user: User) -> Author:
     """The author a studio account writes as, made on first use."""
-    from masthead.content.addresses import slugify
 
     author = Author.objects.filter(user=user).first()
     if author is not None:
@@ -144,13 +153,7 @@ class NotReadyError(ContentError):
 def check_renders(body: str) -> None:
     """Render the body as the build will (the site's sources and citation style), so a
     post that would be left out of the site is refused before it is published."""
-    from django.conf import settings
 
-    from masthead.content.models import get_site
-    from masthead.errors import MastheadError
-    from masthead.render.citations import UnknownKeyError
-    from masthead.render.engine import render_body, writers_words
-    from masthead.sitegen.bodies import context_for
 
     try:
         render_body(body, context_for(get_site(), getattr(settings, "MASTHEAD_ROOT", None)),
@@ -180,7 +183,6 @@ def create_post(user: User, draft: Draft, *, kind: str = Post.POST) -> Post:
 def _keep_old_address(post: Post, before: str) -> None:
     """A published post whose address changed (a new slug) keeps the old one alive: the
     build writes a redirect there, as for imported posts' old URLs."""
-    from masthead.content.models import OldURL
 
     now = post.address()
     OldURL.objects.filter(post=post, path=now).delete()
@@ -264,7 +266,6 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
     _revision(post, Revision.PUBLISH, user)
     enqueue_build()
     if email and post.kind == Post.POST:
-        from masthead.newsletter.actions import queue_newsletter
 
         queue_newsletter(post.pk)
     return post
@@ -333,7 +334,6 @@ def publish_scheduled_post(post: Post) -> None:
     _revision(post, Revision.PUBLISH, None)
     enqueue_build()
     if email:
-        from masthead.newsletter.actions import queue_newsletter
 
         queue_newsletter(post.pk)
 
@@ -341,7 +341,6 @@ def publish_scheduled_post(post: Post) -> None:
 @transaction.atomic
 def change_settings(user: User, values: dict) -> None:
     """Settings from the studio; every page may show them, so the site is rebuilt."""
-    from masthead.publishing.store import update_settings
 
     update_settings(values, source="studio settings")
     enqueue_build()
@@ -350,7 +349,6 @@ def change_settings(user: User, values: dict) -> None:
 @transaction.atomic
 def add_sources(user: User, items: dict) -> object:
     """Bibliography entries from the studio; posts citing them are rebuilt."""
-    from masthead.publishing.store import import_sources
 
     summary = import_sources(items)
     if summary.created or summary.updated:

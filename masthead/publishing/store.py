@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from masthead.content import site_settings
-from masthead.content.addresses import redirect_problem
+from masthead.content.addresses import redirect_problem, slugify
 from masthead.content.models import (
     Author,
     OldURL,
@@ -81,7 +81,6 @@ def _apply_settings(site: Site, values: Mapping[str, Any], *, source: str) -> Si
 
 
 def _tag(name: str, cache: dict[str, Tag]) -> Tag:
-    from masthead.content.addresses import slugify
 
     slug = slugify(name) or "tag"
     if slug not in cache:
@@ -90,7 +89,6 @@ def _tag(name: str, cache: dict[str, Tag]) -> Tag:
 
 
 def _author(name: str, cache: dict[str, Author]) -> Author:
-    from masthead.content.addresses import slugify
 
     slug = slugify(name) or "author"
     if slug not in cache:
@@ -101,7 +99,6 @@ def _author(name: str, cache: dict[str, Author]) -> Author:
 def _by_slug(names: Sequence[str], fallback: str) -> list[str]:
     """The first name for each address: "Essays" and "essays" are one tag, and a post
     holds a tag (or an author) once, as a WordPress category and tag of one name do."""
-    from masthead.content.addresses import slugify
 
     first: dict[str, str] = {}
     for name in names:

@@ -9,8 +9,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
+from masthead.children import run_bounded
+from masthead.config import load_config
+from masthead.content.models import Post
 from masthead.jobs.queue import enqueue
+from masthead.publishing.actions import publish_scheduled_post
+from masthead.site import SiteDir
+from masthead.sitegen.pipeline import build
 
 log = logging.getLogger("masthead.jobs")
 
@@ -22,8 +29,6 @@ def build_site() -> dict:
     It runs in a child process of the worker, within the site's ``[build] time_limit``:
     a build that hangs is killed with every process it started and fails with a reason,
     and the worker goes on with the next job."""
-    from masthead.children import run_bounded
-    from masthead.config import load_config
 
     root = settings.MASTHEAD_ROOT
     config = load_config(root)
@@ -35,8 +40,6 @@ def build_site() -> dict:
 
 
 def _build_in_child(root, config) -> dict:
-    from masthead.site import SiteDir
-    from masthead.sitegen.pipeline import build
 
     report = build(SiteDir(root=root, config=config))
     return {"rendered": report.rendered, "outputs": report.outputs,
@@ -47,8 +50,6 @@ def _build_in_child(root, config) -> dict:
 def publish_due(post_id: int) -> str:
     """Publish a scheduled post whose time has come (nothing if it was unscheduled,
     rescheduled to later or already published), then build."""
-    from masthead.content.models import Post
-    from masthead.publishing.actions import publish_scheduled_post
 
     with transaction.atomic():
         post = Post.objects.select_for_update().filter(pk=post_id).first()
@@ -64,7 +65,6 @@ def publish_due(post_id: int) -> str:
 def catch_up_scheduled() -> int:
     """Queue the publishing of every scheduled post that is due (a starting worker runs
     this: a post's own job may have been lost, or its time passed while none ran)."""
-    from masthead.content.models import Post
 
     now = timezone.now()
     due = list(Post.objects.filter(status=Post.SCHEDULED, published_at__lte=now)
@@ -82,7 +82,6 @@ def last_build_problem() -> str:
     shows on every page): the error's own message, never its class or a traceback; a
     fault that is not a Masthead error (a bug) is named as such, its details left to
     the server's log. Empty if the newest build did not fail."""
-    from django_tasks_db.models import DBTaskResult
 
     last = (DBTaskResult.objects.filter(task_path=build_site.module_path)
             .exclude(status="READY").order_by("-enqueued_at").first())

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from masthead.errors import CitationError
+from masthead.render import citations
 from masthead.render.citations import Cluster
 from masthead.render.cite_shapes import _fill, _join, _Piece, plan_cluster, style_facts
 from masthead.render.cite_style import Style, _conflict_tokens
@@ -262,7 +263,6 @@ class SharedShortcut:
         """In the parent: find the clean clusters and start Pandoc on them (no wait)."""
         import shlex
 
-        from masthead.render import citations
 
         try:
             unclean = _unclean_keys(sources, style)

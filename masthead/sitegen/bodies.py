@@ -26,6 +26,7 @@ from pathlib import Path
 from masthead.render import cite_shortcut, citeproc
 from masthead.render.citecache import CitationCache
 from masthead.render.engine import (
+    RENDERER_VERSION,
     BodySource,
     RenderContext,
     RenderProblem,
@@ -34,7 +35,7 @@ from masthead.render.engine import (
     source_fingerprints,
 )
 from masthead.render.excerpts import excerpt_of
-from masthead.sitegen import search_index, snapshot
+from masthead.sitegen import parallel, search_index, snapshot
 
 log = logging.getLogger("masthead.sitegen")
 
@@ -58,7 +59,6 @@ def inputs_fingerprint(ctx: RenderContext, fingerprints: dict[str, str]) -> str:
     """Everything besides a post's own body that its rendering depends on."""
     import hashlib
 
-    from masthead.render.engine import RENDERER_VERSION
 
     h = hashlib.sha256(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}".encode())
     for key in sorted(fingerprints):
@@ -76,7 +76,6 @@ def refresh(site_root: Path | None = None, *, force: bool = False, progress=None
     cannot be rendered is not among them (see the module's docstring, and
     :func:`left_out`).
     """
-    from masthead.sitegen import parallel
 
     ctx = context_for(snapshot.site_row(), site_root)
     if force and ctx.cache is not None:

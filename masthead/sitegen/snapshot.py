@@ -5,6 +5,10 @@ Rendering from a snapshot (not from live model objects) keeps templates pure and
 the planner compute each output's key from exactly the values its template reads. The
 bodies' renderer reads and stores through the functions at the end of this module
 (:func:`store_bodies` is the only write).
+
+The model imports wait inside the functions: the module's values and its query text
+(``POSTS_QUERY``) are used without a database (the covering-index test reads the
+query's plan straight from SQLite).
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import jinja2
 
+from masthead.render import markdown as md
+from masthead.render.sanitize import clean
+
 THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
 
 # JSON inside <script>: no character that HTML could read as markup (as Django's
@@ -114,7 +117,5 @@ def comment_html(markdown: str):
     """A reader's comment: their Markdown, rendered and cleaned like any raw HTML."""
     from markupsafe import Markup
 
-    from masthead.render import markdown as md
-    from masthead.render.sanitize import clean
 
     return Markup(clean(md.render_fragment(markdown)))

@@ -1,4 +1,8 @@
-"""Whole-site operations the CLI offers: create a site, fill it from a folder, the demo."""
+"""Whole-site operations the CLI offers: create a site, fill it from a folder, the demo.
+
+These run before the site, and so Django, exists (``masthead init`` makes the folder,
+then opens it): the imports of anything that needs Django wait inside the functions.
+"""
 
 from __future__ import annotations
 

@@ -23,6 +23,8 @@ class SiteApplication:
         self._studio = None
 
     def _load_studio(self):
+        # Django is loaded on the first dynamic request: a server answering only static
+        # files stays lean (see web/server.py).
         from django.core.handlers.asgi import ASGIHandler
 
         from masthead.site import open_site

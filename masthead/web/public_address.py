@@ -22,7 +22,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 def public_origin() -> str:
     """The origin of the site's address, as a browser sends it (see urls.origin_of)."""
     from masthead.content.addresses import origin_of
-    from masthead.content.models import Site
+    from masthead.content.models import Site  # settings load this module before the apps
 
     return origin_of(Site.objects.values_list("url", flat=True).first() or "")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.tokens import default_token_generator
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -12,8 +13,12 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_POST
+
+from masthead.accounts.actions import request_password_reset, set_password
+from masthead.accounts.models import User
+from masthead.errors import AccountError
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -46,7 +51,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def password_reset(request: HttpRequest) -> HttpResponse:
-    from masthead.accounts.actions import request_password_reset
 
     enabled = settings.MASTHEAD_SMTP is not None
     sent = False
@@ -59,12 +63,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.http import urlsafe_base64_decode
 
-    from masthead.accounts.actions import set_password
-    from masthead.accounts.models import User
-    from masthead.errors import AccountError
 
     try:
         user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()), is_active=True)

@@ -7,12 +7,16 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from masthead.accounts import permissions
 from masthead.errors import ContentError
+from masthead.newsletter import actions
+from masthead.newsletter.models import Send, Subscriber
+from masthead.newsletter.sending import counts
 from masthead.studio.views.access import studio_login_required
 
 DONE = {
@@ -27,11 +31,7 @@ DONE = {
 @studio_login_required
 def newsletter_view(request: HttpRequest) -> HttpResponse:
     """Subscribers by status and every send's counts (editors and owners)."""
-    from django.db.models import Count
 
-    from masthead.newsletter import actions
-    from masthead.newsletter.models import Send, Subscriber
-    from masthead.newsletter.sending import counts
 
     if not permissions.sees_all_posts(request.user):
         raise PermissionDenied("editors and owners see the newsletter")

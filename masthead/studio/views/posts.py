@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import (
     Http404,
@@ -25,9 +26,14 @@ from django.views.decorators.http import require_POST
 
 from masthead.accounts import permissions
 from masthead.accounts.models import Role
-from masthead.content.models import Post, Revision
+from masthead.content.images import store_image
+from masthead.content.models import Post, Revision, Source, get_site
 from masthead.errors import ContentError, MastheadError
+from masthead.jobs.queue import enqueue_build
 from masthead.publishing import actions as publishing
+from masthead.render.engine import render_preview, writers_words
+from masthead.sitegen.bodies import context_for
+from masthead.sitegen.snapshot import current_site
 from masthead.studio.views.access import studio_login_required
 from masthead.studio.views.sources import source_label
 
@@ -72,7 +78,6 @@ def _draft_from(request: HttpRequest) -> publishing.Draft:
 
 
 def _site_zone() -> zoneinfo.ZoneInfo:
-    from masthead.content.models import get_site
 
 
     return zoneinfo.ZoneInfo(get_site().timezone)
@@ -126,7 +131,6 @@ def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | N
 
 
 def _cite_choices() -> list[tuple[str, str]]:
-    from masthead.content.models import Source
 
     return [(key, source_label(key, csl)) for key, csl in
             Source.objects.order_by("key").values_list("key", "csl")[:2000]]
@@ -244,9 +248,6 @@ def autosave_post(request: HttpRequest, post_id: int) -> HttpResponse:
 def preview(request: HttpRequest) -> HttpResponse:
     """The body as the site will show it: the same Markdown, citations and sanitising; a
     citation of a key no source has is shown as a problem where it stands, and listed."""
-    from masthead.content.models import get_site
-    from masthead.render.engine import render_preview, writers_words
-    from masthead.sitegen.bodies import context_for
 
     body = request.POST.get("body", "")
     if len(body) > 2_000_000:
@@ -286,11 +287,7 @@ def restore(request: HttpRequest, revision_id: int) -> HttpResponse:
 @studio_login_required
 def upload_image(request: HttpRequest) -> HttpResponse:
     """Store an image (see content/images.py) and give the HTML to put in a post."""
-    from django.db import transaction
 
-    from masthead.content.images import store_image
-    from masthead.jobs.queue import enqueue_build
-    from masthead.sitegen.snapshot import current_site
 
     wants_json = request.headers.get("accept", "").startswith("application/json")
     snippet, error, status = "", "", 200

@@ -12,6 +12,9 @@ from django.http import (
 from django.shortcuts import render
 
 from masthead.accounts.models import Role
+from masthead.content.models import Source
+from masthead.errors import SourceError
+from masthead.importers.sources import read_bibtex, read_csl_json
 from masthead.publishing import actions as publishing
 from masthead.studio.views.access import studio_login_required
 
@@ -32,9 +35,6 @@ def source_label(key: str, csl: dict) -> str:
 def sources_view(request: HttpRequest) -> HttpResponse:
     import tempfile
 
-    from masthead.content.models import Source
-    from masthead.errors import SourceError
-    from masthead.importers.sources import read_bibtex, read_csl_json
 
     may_add = request.user.role != Role.CONTRIBUTOR
     error, done, status = "", "", 200
