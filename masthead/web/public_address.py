@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
+from masthead.content.addresses import origin_of
+from masthead.content.models import Site
+
 
 def public_origin() -> str:
     """The origin of the site's address, as a browser sends it (see urls.origin_of)."""
-    from masthead.content.addresses import origin_of
-    from masthead.content.models import Site  # settings load this module before the apps
-
     return origin_of(Site.objects.values_list("url", flat=True).first() or "")
 
 
