@@ -17,7 +17,6 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 
-from masthead.content.models import get_site
 from masthead.render.engine import render_body
 from masthead.sitegen.bodies import context_for
 from masthead.sitegen.feeds import absolute_links
@@ -38,7 +37,10 @@ _TAG_RE = re.compile(r"<[^>]+>")
 
 def render(post) -> tuple[str, str, str]:
     """(subject, html, text) for a post, with :data:`MARK` where the unsubscribe link goes."""
+    # The model waits until here: build() below makes messages without a database.
     import css_inline
+
+    from masthead.content.models import get_site
 
 
     site_row = get_site()
