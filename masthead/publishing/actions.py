@@ -238,6 +238,18 @@ def autosave(user: User, post_id: int, draft: Draft) -> Revision:
     return _revision(post, Revision.AUTOSAVE, user, draft)
 
 
+def _take_draft(post: Post, draft: Draft | None) -> None:
+    """The editor's text (if any) onto the post, once it is known to render: a text the
+    build could not render is refused (:class:`NotReadyError`) before anything changes."""
+    if draft is not None:
+        draft = draft.checked()
+    check_renders(draft.body if draft is not None else post.body)
+    post.render_problem = ""  # it renders now; the build confirms it
+    if draft is not None:
+        _apply(post, draft)
+        _set_tags(post, draft.tags)
+
+
 @transaction.atomic
 def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
                  email: bool = False) -> Post:
@@ -246,13 +258,7 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
     could not render is refused first (:class:`NotReadyError`), with nothing changed."""
     post = Post.objects.select_for_update().get(pk=post_id)
     before = post.address() if post.status == Post.PUBLISHED else None
-    if draft is not None:
-        draft = draft.checked()
-    check_renders(draft.body if draft is not None else post.body)
-    post.render_problem = ""  # it renders now; the build confirms it
-    if draft is not None:
-        _apply(post, draft)
-        _set_tags(post, draft.tags)
+    _take_draft(post, draft)
     now = timezone.now()
     if post.status == Post.PUBLISHED:
         post.updated_at = now
@@ -266,7 +272,6 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
     _revision(post, Revision.PUBLISH, user)
     enqueue_build()
     if email and post.kind == Post.POST:
-
         queue_newsletter(post.pk)
     return post
 
@@ -281,13 +286,7 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
     if when <= timezone.now():
         return publish_post(user, post_id, draft, email=email)
     post = Post.objects.select_for_update().get(pk=post_id)
-    if draft is not None:
-        draft = draft.checked()
-    check_renders(draft.body if draft is not None else post.body)
-    post.render_problem = ""  # it renders now; the build confirms it
-    if draft is not None:
-        _apply(post, draft)
-        _set_tags(post, draft.tags)
+    _take_draft(post, draft)
     was_live = post.status == Post.PUBLISHED
     post.status = Post.SCHEDULED
     post.published_at = when.replace(microsecond=0)
