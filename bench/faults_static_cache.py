@@ -28,6 +28,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build import ensure
+
 TARGET_MB = 20
 RUN = 37  # slash runs of 1..37 at three separators: 37**3 = 50,653 spellings
 POST = """---
@@ -40,12 +43,6 @@ A short page, so that the cache's bookkeeping weighs as much as its bytes.
 """
 
 
-def ensure(module: str, requirement: str) -> None:
-    try:
-        __import__(module)
-    except ImportError:
-        print(f"Installing {requirement} from PyPI...", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", requirement], check=True)
 
 
 def masthead(*args: str | Path) -> str:
