@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
 from masthead.studio.views import access, accounts, newsletter, posts, site, sources
+from masthead.studio.views import media as media_views
+from masthead.studio.views import preview as preview_views
 
 urlpatterns = [
     path("studio/", posts.post_list, name="posts"),
@@ -14,8 +16,8 @@ urlpatterns = [
     path("studio/posts/<int:post_id>/autosave/", posts.autosave_post, name="autosave"),
     path("studio/posts/<int:post_id>/revisions/", posts.revisions, name="revisions"),
     path("studio/revisions/<int:revision_id>/restore/", posts.restore, name="restore"),
-    path("studio/preview/", posts.preview, name="preview"),
-    path("studio/media/", posts.upload_image, name="upload_image"),
+    path("studio/preview/", preview_views.preview, name="preview"),
+    path("studio/media/", media_views.upload_image, name="upload_image"),
     path("studio/settings/", site.site_settings_view, name="site_settings"),
     path("studio/sources/", sources.sources_view, name="sources"),
     path("studio/newsletter/", newsletter.newsletter_view, name="newsletter"),

@@ -5,12 +5,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import zoneinfo
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import (
     Http404,
@@ -26,14 +24,9 @@ from django.views.decorators.http import require_POST
 
 from masthead.accounts import permissions
 from masthead.accounts.models import Role
-from masthead.content.images import store_image
 from masthead.content.models import Post, Revision, Source, get_site
-from masthead.errors import ContentError, MastheadError
-from masthead.jobs.queue import enqueue_build
+from masthead.errors import ContentError
 from masthead.publishing import actions as publishing
-from masthead.render.engine import render_preview, writers_words
-from masthead.sitegen.bodies import context_for
-from masthead.sitegen.snapshot import current_site
 from masthead.studio.views.access import studio_login_required
 from masthead.studio.views.sources import source_label
 
@@ -244,23 +237,6 @@ def autosave_post(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @studio_login_required
-@require_POST
-def preview(request: HttpRequest) -> HttpResponse:
-    """The body as the site will show it: the same Markdown, citations and sanitising; a
-    citation of a key no source has is shown as a problem where it stands, and listed."""
-
-    body = request.POST.get("body", "")
-    if len(body) > 2_000_000:
-        return JsonResponse({"error": "this text is too long to preview"}, status=413)
-    try:
-        html, problems = render_preview(body, context_for(get_site(), settings.MASTHEAD_ROOT))
-    except MastheadError as exc:
-        return JsonResponse({"error": writers_words(exc)})
-    return JsonResponse({"html": html, "problems": problems,
-                         **({"sources": reverse("sources")} if problems else {})})
-
-
-@studio_login_required
 def revisions(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_for(request, post_id)
     revs = post.revisions.order_by("-created_at", "-id").select_related("user")[:200]
@@ -282,36 +258,3 @@ def restore(request: HttpRequest, revision_id: int) -> HttpResponse:
                                  tags=list(rev.tags))
         return _error(request, post, draft, exc)
     return HttpResponseRedirect(reverse("edit_post", args=[post.pk]) + "?done=restore")
-
-
-@studio_login_required
-def upload_image(request: HttpRequest) -> HttpResponse:
-    """Store an image (see content/images.py) and give the HTML to put in a post."""
-
-
-    wants_json = request.headers.get("accept", "").startswith("application/json")
-    snippet, error, status = "", "", 200
-    if request.method == "POST":
-        upload = request.FILES.get("image")
-        alt = request.POST.get("alt", "").strip()
-        if upload is None:
-            error, status = "choose an image to upload", 400
-        elif not alt:
-            error, status = "describe the image for readers who cannot see it (alt text)", 400
-        else:
-            try:
-                stored = store_image(upload.read(), upload.name,
-                                     Path(settings.MASTHEAD_ROOT) / "media")
-            except ContentError as exc:
-                error, status = str(exc), 400
-            else:
-                with transaction.atomic():
-                    enqueue_build()  # copies the new files into public/media/
-                snippet = stored.html(current_site().href, alt)
-        if wants_json:
-            return JsonResponse({"error": error} if error else {"html": snippet},
-                                status=status)
-    elif request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    return render(request, "studio/media.html", {"snippet": snippet, "error": error},
-                  status=status)
