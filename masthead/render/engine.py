@@ -21,7 +21,8 @@ from masthead.render.citations import MARK_RE, Cluster, UnknownKeyError
 from masthead.render.citecache import CitationCache, doc_key, source_digest
 from masthead.render.citeproc import Style
 
-RENDERER_VERSION = "3"  # 3: styles that shorten repeated names render each post alone
+RENDERER_VERSION = "4"  # 4: "> -- Name" attributes a quotation; 3: styles that shorten
+# repeated names render each post alone
 
 REFERENCES_TITLE = {
     "en": "References", "fr": "Références", "de": "Literatur", "es": "Referencias",

@@ -4,8 +4,10 @@ pulldown-cmark renders CommonMark with footnotes, tables and smart punctuation; 
 then reshape its output the way essays need it:
 
 * headings get ids (and a link to themselves) so sections can be linked;
-* a block quotation whose last line starts with an em dash becomes an attributed
-  quotation: ``<figure><blockquote>...</blockquote><figcaption>— Who</figcaption></figure>``;
+* a block quotation whose last line starts with a dash becomes an attributed quotation:
+  ``<figure><blockquote>...</blockquote><figcaption>— Who</figcaption></figure>``; the
+  dash may be typed ``—``, ``---`` or ``--`` (many writers type two hyphens, which smart
+  punctuation makes an en dash: the caption shows an em dash all the same);
 * footnotes are numbered in reading order and gathered at the end, with links back,
   in the markup Pandoc uses (``section.footnotes``, ``a.footnote-ref``).
 
@@ -40,7 +42,8 @@ _DEF_START_RE = re.compile(
 _REF_RE = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">[^<]*</a></sup>')
 _DIV_TAG_RE = re.compile(r"<(/?)div\b[^>]*>")
 _INNER_QUOTE_RE = re.compile(r"<blockquote>\n((?:(?!<blockquote>).)*?)</blockquote>\n?", re.S)
-_DASHES = ("—", "―")
+_DASHES = ("—", "―", "–")  # em dash (or ---), horizontal bar, en dash (or --)
+_EN_DASH = "–"
 
 
 @dataclass
@@ -94,7 +97,7 @@ def _heading_ids(html: str, used: set[str]) -> str:
 
 
 def _attributed_quotations(html: str) -> str:
-    """Turn block quotations ending in an em-dash line into figures with a caption."""
+    """Turn block quotations ending in a dash line into figures with a caption."""
     if "<blockquote>" not in html:
         return html
 
@@ -115,9 +118,12 @@ def _attributed_quotations(html: str) -> str:
             body, caption = before + f"<p>{para[:cut]}</p>\n", para[cut + 1 :]
         if not body.strip():
             return done
+        caption = caption.strip()
+        if caption.startswith(_EN_DASH):  # "> -- Name" reads as "> — Name" does
+            caption = "—" + caption[1:]
         return (
             f'<figure class="quotation">\n<bq-done>\n{body}</bq-done>\n'
-            f"<figcaption>{caption.strip()}</figcaption>\n</figure>\n"
+            f"<figcaption>{caption}</figcaption>\n</figure>\n"
         )
 
     while True:  # innermost quotations first

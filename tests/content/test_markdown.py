@@ -52,6 +52,23 @@ def test_attribution_may_be_its_own_paragraph_and_typed_with_three_hyphens():
     assert figure.css_first("figcaption").text() == "— Somebody"
 
 
+def test_attribution_typed_with_two_hyphens_reads_as_an_em_dash_one():
+    for text in ("> The words quoted.\n> -- Jane Doe, *A Book*\n",
+                 "> The words quoted.\n>\n> -- Jane Doe, *A Book*\n",
+                 "> The words quoted.\n> --- Jane Doe, *A Book*\n",
+                 "> The words quoted.\n> — Jane Doe, *A Book*\n"):
+        figure = render(text).css_first("figure.quotation")
+        assert figure is not None, text
+        assert figure.css_first("blockquote").text().strip() == "The words quoted.", text
+        assert figure.css_first("figcaption").text() == "— Jane Doe, A Book", text
+
+
+def test_two_hyphens_inside_a_quotation_are_no_attribution():
+    tree = render("> Wait -- for it.\n> And -- again.\n")
+    assert tree.css_first("figure") is None
+    assert "Wait – for it." in tree.css_first("blockquote").text()
+
+
 def test_a_plain_quotation_stays_a_plain_blockquote():
     tree = render("> Just a quote, with a dash — inside.\n")
     assert tree.css_first("figure") is None
