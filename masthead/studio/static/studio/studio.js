@@ -1,5 +1,7 @@
 // The editor: live preview and autosave. Everything works without this script (the
 // form posts as usual); with it, a closed tab or a crash loses at most a few seconds.
+// It also gives the editor's other scripts (editor_toolbar.js, editor_images.js) one way
+// to change the text, window.mastheadEditor.edit, which the browser's undo can undo.
 "use strict";
 
 (function () {
@@ -23,42 +25,91 @@
     });
   }
 
+  const notes = document.getElementById("preview-notes");
+  const postId = () => (form.getAttribute("action").match(/\/posts\/(\d+)\//) || [])[1] || "";
+
+  function note(className, text, link) {
+    const p = document.createElement("p");
+    p.className = className;
+    p.setAttribute("role", "status");
+    p.textContent = text;
+    if (link) {
+      const a = document.createElement("a");
+      a.href = link;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = "Sources";
+      p.append(a);
+    }
+    return p;
+  }
+
+  // The preview is the theme's own page (see views/preview.py), in a frame where no
+  // script runs. The first answer becomes the frame's document; later ones replace its
+  // body, so the reader's place in a long preview is kept.
+  function show(html) {
+    const doc = preview.contentDocument;
+    if (doc && doc.getElementById("main")) {
+      const fresh = new DOMParser().parseFromString(html, "text/html");
+      doc.body.replaceWith(doc.adoptNode(fresh.body));
+    } else {
+      preview.srcdoc = html;
+    }
+  }
+
   async function refreshPreview() {
     const data = new FormData();
     data.append("body", body.value);
+    data.append("title", form.querySelector("#title").value);
+    data.append("post", postId());
     try {
       const res = await post(form.dataset.preview, data);
       const json = await res.json();
       if (json.error) {
-        preview.replaceChildren();
-        const p = document.createElement("p");
-        p.className = "error";
-        p.textContent = json.error;
-        preview.append(p);
-      } else {
-        // Rendered and sanitised by the site's own pipeline; the CSP forbids scripts.
+        // The last preview stays; the problem is said above it.
+        notes.replaceChildren(note("error", json.error));
+        return;
+      }
+      notes.replaceChildren();
+      show(json.document);
+      if (json.problems && json.problems.length) {
         // A citation of a key no source has is marked where it stands (by the server),
         // and said once above the text, with the page where sources are added.
-        preview.innerHTML = json.html;
-        if (json.problems && json.problems.length) {
-          const p = document.createElement("p");
-          p.className = "error";
-          p.id = "preview-problems";
-          p.setAttribute("role", "status");
-          p.textContent = "Not ready to publish: " + json.problems.join("; ") + ". ";
-          const a = document.createElement("a");
-          a.href = json.sources;
-          a.target = "_blank";
-          a.rel = "noopener";
-          a.textContent = "Sources";
-          p.append(a);
-          preview.prepend(p);
-        }
+        const p = note("error", "Not ready to publish: " + json.problems.join("; ") + ". ",
+                       json.sources);
+        p.id = "preview-problems";
+        notes.append(p);
       }
     } catch (e) {
       /* offline: keep the last preview */
     }
   }
+
+  // One change to the text, as one step the browser's undo (Ctrl+Z) takes back:
+  // execCommand("insertText") goes through the browser's own editing, which keeps the
+  // undo stack; setRangeText (where that is missing) changes the text without it.
+  function edit(start, end, text, selStart, selEnd) {
+    body.focus();
+    body.setSelectionRange(start, end);
+    let done = false;
+    try {
+      done = document.execCommand("insertText", false, text);
+    } catch (e) {
+      done = false;
+    }
+    if (!done) {
+      body.setRangeText(text, start, end, "end");
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    const a = selStart === undefined ? start + text.length : selStart;
+    body.setSelectionRange(a, selEnd === undefined ? a : selEnd);
+  }
+
+  function say(text) {
+    state.textContent = text;
+  }
+
+  window.mastheadEditor = { form, body, token, edit, say, refreshPreview };
 
   async function autosave() {
     if (!dirty || saving || !form.querySelector("#title").value.trim()) return;
@@ -73,7 +124,7 @@
         const res = await post(form.dataset.create, data);
         const json = await res.json();
         if (!res.ok) throw new Error(json.error || res.statusText);
-        form.action = json.url;
+        form.setAttribute("action", json.url);
         form.dataset.autosave = json.url + "autosave/";
         form.querySelector("#slug").value = json.slug;
         history.replaceState(null, "", json.url);
@@ -95,7 +146,7 @@
   form.addEventListener("input", (event) => {
     dirty = true;
     state.textContent = "Unsaved changes";
-    if (event.target === body) {
+    if (event.target === body || event.target.id === "title") {
       clearTimeout(previewTimer);
       previewTimer = setTimeout(refreshPreview, 300);
     }
@@ -106,43 +157,15 @@
     if (dirty) event.preventDefault();
   });
   // Insert a citation at the cursor (the tool shows only when this script runs).
+  // (The toolbar's Cite button shows it.)
   const cite = document.getElementById("cite-tool");
   if (cite) {
-    cite.hidden = false;
     document.getElementById("cite-insert").addEventListener("click", () => {
       const key = document.getElementById("cite-key").value;
-      const text = "[@" + key + "]";
-      const start = body.selectionStart, end = body.selectionEnd;
-      body.setRangeText(text, start, end, "end");
-      body.focus();
-      body.dispatchEvent(new Event("input", { bubbles: true }));
-    });
-  }
-
-  // Upload an image and insert its <img> (with srcset) at the cursor.
-  const imageTool = document.getElementById("image-tool");
-  if (imageTool) {
-    imageTool.hidden = false;
-    document.getElementById("image-insert").addEventListener("click", async () => {
-      const file = document.getElementById("image-file").files[0];
-      const alt = document.getElementById("image-alt").value.trim();
-      if (!file || !alt) {
-        state.textContent = "Choose an image and describe it first.";
-        return;
-      }
-      const data = new FormData();
-      data.append("image", file);
-      data.append("alt", alt);
-      state.textContent = "Uploading…";
-      const res = await post(imageTool.dataset.upload, data);
-      const json = await res.json();
-      if (!res.ok) {
-        state.textContent = "Upload failed: " + json.error;
-        return;
-      }
-      body.setRangeText("\n" + json.html + "\n", body.selectionStart, body.selectionEnd, "end");
-      body.dispatchEvent(new Event("input", { bubbles: true }));
-      state.textContent = "Image added.";
+      edit(body.selectionStart, body.selectionEnd, "[@" + key + "]");
+      cite.hidden = true;
+      const button = document.querySelector("[data-do=cite]");
+      if (button) button.setAttribute("aria-expanded", "false");
     });
   }
 
