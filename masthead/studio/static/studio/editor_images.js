@@ -108,7 +108,10 @@
         json = {};
       }
       if (xhr.status === 200 && json.markdown) {
-        const at = current.at === null ? body.selectionStart : current.at;
+        // The dialog closes first: while it is open the text box is inert, and an edit
+        // made there would not reach the browser's undo.
+        dialog.close();
+        const at = current.at;
         const end = insert(json.markdown, at);
         // The points of images still waiting move with the text inserted before them.
         for (const item of queue) if (item.at !== null && item.at >= at) item.at += end - at;
