@@ -343,10 +343,11 @@ def test_uploaded_images_lose_their_metadata_and_come_in_sizes(studio):
                     files={"image": ("Holiday Photo.JPG", _photo_with_gps(), "image/jpeg")},
                     headers={"accept": "application/json"})
     assert r.status_code == 200, r.text
-    html = r.json()["html"]
-    # Turned upright by its EXIF orientation: 1200 wide, 2000 high.
-    assert 'width="1200" height="2000"' in html and 'alt="An orange field"' in html
-    srcs = re.findall(r"(/media/\S+\.jpg) (\d+)w", html)
+    got = r.json()
+    # Turned upright by its EXIF orientation: 1200 wide, 2000 high; the text gets Markdown.
+    assert (got["width"], got["height"]) == (1200, 2000)
+    assert re.fullmatch(r"!\[An orange field\]\(/media/\S+-1200\.jpg\)", got["markdown"])
+    srcs = [(src, re.search(r"-(\d+)\.jpg$", src).group(1)) for src in got["sizes"]]
     assert [int(w) for _, w in srcs] == [480, 960, 1200]
     for src, w in srcs:
         stored = studio.site / src.lstrip("/")

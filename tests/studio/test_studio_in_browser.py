@@ -23,7 +23,7 @@ def test_write_preview_autosave_and_publish(context, studio):
     page.get_by_role("link", name="New post").first.click()
     page.get_by_label("Title").fill("On Licensing")
     page.get_by_label("Text (Markdown").fill(BODY)
-    preview = page.locator("#preview")
+    preview = page.frame_locator("#preview").locator("body")
     preview.locator("section.footnotes").wait_for()
     assert "Milton 1644, 4" in preview.inner_text()
     assert "Areopagitica was printed without a licence." in preview.inner_text()
@@ -78,7 +78,7 @@ def test_the_preview_marks_an_unknown_key_where_it_stands_and_renders_the_rest(c
     page.get_by_label("Text (Markdown").fill(
         "Milton argued against licensing [@milton1644, p. 4].\n\n"
         "A claim from somewhere [@nosuchkey].\n\n**The rest still renders.**\n")
-    preview = page.locator("#preview")
+    preview = page.frame_locator("#preview").locator("body")
     problem = preview.locator("mark.citation-problem")
     problem.wait_for()
     assert "[@nosuchkey]" in problem.inner_text()
@@ -86,7 +86,7 @@ def test_the_preview_marks_an_unknown_key_where_it_stands_and_renders_the_rest(c
     assert "Milton 1644, 4" in preview.inner_text()
     assert preview.locator("strong").inner_text() == "The rest still renders."
     assert preview.locator("#bibliography .csl-entry").count() == 1
-    note = preview.locator("#preview-problems")
+    note = page.locator("#preview-problems")
     assert "Not ready to publish" in note.inner_text()
     assert note.get_by_role("link", name="Sources").get_attribute("href") == "/studio/sources/"
     # Corrected, the mark and the note go.
