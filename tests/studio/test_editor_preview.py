@@ -58,6 +58,24 @@ def test_the_preview_shows_what_the_published_page_shows(context, studio):
     assert "Charter" in shown["font"]
     # The studio's own page keeps the studio's look.
     assert "Charter" not in page.evaluate("getComputedStyle(document.body).fontFamily")
+    # A note's mark jumps within the preview; a link to elsewhere opens a tab of its own.
+    page.get_by_label("Text (Markdown").fill(
+        BODY.replace("## Why", "\n\n".join(["Filler."] * 60) + "\n\n## Why")
+        + "\nSee [the archive](/archive/).\n")
+    frame.locator("section.footnotes").wait_for()
+    frame.get_by_text("See the archive").wait_for()
+    frame.locator("a.footnote-ref").click()
+    in_view = page.evaluate("""() => { const w = document.getElementById('preview').contentWindow;
+        const r = w.document.getElementById('fn-1').getBoundingClientRect();
+        return [w.location.href, w.scrollY > 0, r.top >= 0 && r.top < w.innerHeight]; }""")
+    assert in_view == ["about:srcdoc", True, True]
+    with context.expect_page() as opened:
+        frame.get_by_role("link", name="the archive").click()
+    opened.value.wait_for_load_state()
+    assert opened.value.url == studio.url + "/archive/"
+    opened.value.close()
+    assert page.evaluate("document.getElementById('preview').contentWindow.location.href"
+                         ) == "about:srcdoc"
     # Edits replace the preview's text in place.
     page.get_by_label("Text (Markdown").fill(BODY + "\nA new last line.\n")
     frame.get_by_text("A new last line.").wait_for()

@@ -57,6 +57,26 @@
     }
   }
 
+  // In the preview, a note's or a heading's link jumps within it (scrolled to here: the
+  // frame's links resolve against the editor's address, so following "#fn-1" would load
+  // the editor into the frame); any other link opens in a tab of its own.
+  preview.addEventListener("load", () => {
+    const doc = preview.contentDocument;
+    if (!doc) return;
+    doc.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("a[href]");
+      if (!link) return;
+      event.preventDefault();
+      const href = link.getAttribute("href");
+      if (href.startsWith("#")) {
+        const target = doc.getElementById(decodeURIComponent(href.slice(1)));
+        if (target) target.scrollIntoView({ block: "start" });
+      } else {
+        window.open(link.href, "_blank", "noopener");
+      }
+    });
+  });
+
   async function refreshPreview() {
     const data = new FormData();
     data.append("body", body.value);
