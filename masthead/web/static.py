@@ -50,6 +50,9 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"SAMEORIGIN"),
 ]
 RECHECK = 1.0  # seconds between checks of a cached file against the disk
+# Seconds between looks at the tree public/ points to (one readlink): a publish is live
+# for readers within this of its build turning the link, not a second later.
+RELEASE_RECHECK = 0.02
 MAX_FILE = 4 << 20  # larger files are streamed from the disk each time, not kept
 CHUNK = 256 << 10  # bytes sent at a time of a streamed file
 ENTRY_COST = 1024  # bytes an entry costs beyond its bodies (objects, path, dict slot)
@@ -212,7 +215,7 @@ class StaticSite:
 
     def _follow_release(self) -> None:
         now = time.monotonic()
-        if now - self.release_checked < RECHECK:
+        if now - self.release_checked < RELEASE_RECHECK:
             return
         self.release_checked = now
         current = self.link.resolve()
