@@ -24,6 +24,7 @@ import signal
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from masthead.errors import MastheadError
@@ -58,6 +59,25 @@ def default_signals() -> None:
     not asked to stop."""
     for sig in STOP_SIGNALS:
         signal.signal(sig, signal.SIG_DFL)
+
+
+def rename_argument(old: str, new: str) -> None:
+    """Show this process under a command line with the argument ``old`` read as ``new``
+    (of the same length), in ps and /proc: a forked child is otherwise listed exactly as
+    its parent (the worker's build child would look like a second worker). The command
+    line is this process's own memory, rewritten in place as setproctitle does."""
+    if len(old.encode()) != len(new.encode()):
+        raise ValueError("a renamed argument keeps its length")
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        start, end = int(fields[45]), int(fields[46])  # arg_start, arg_end (man 5 proc)
+        args = Path("/proc/self/cmdline").read_bytes().split(b"\0")
+        if old.encode() not in args or sum(len(a) + 1 for a in args[:-1]) > end - start:
+            return
+        args[args.index(old.encode())] = new.encode()
+        with open("/proc/self/mem", "r+b", buffering=0) as mem:
+            mem.seek(start)
+            mem.write(b"\0".join(args))
 
 
 def start_pool_child() -> None:
@@ -212,12 +232,14 @@ class WarmChild:
     ends this process; a child that dies is replaced, cold, at the next request. With
     ``key``, a request whose key differs from the child's (the site's configuration
     changed) gets a new child. Between requests the child does ``idle`` (housekeeping
-    kept off the time a request waits for), and it ends when this process does.
+    kept off the time a request waits for), and it ends when this process does. With
+    ``renamed`` (old, new), its command line reads the argument old as new.
     """
 
     def __init__(self, serve: Callable[[Any], Any], *, what: str,
-                 idle: Callable[[], None] | None = None):
-        self.serve, self.what, self.idle = serve, what, idle
+                 idle: Callable[[], None] | None = None,
+                 renamed: tuple[str, str] | None = None):
+        self.serve, self.what, self.idle, self.renamed = serve, what, idle, renamed
         self.pid: int | None = None
         self.key: object = None
         self._to: int | None = None
@@ -285,6 +307,8 @@ class WarmChild:
             os.setpgid(0, 0)
             default_signals()
             die_with_parent()
+            if self.renamed:
+                rename_argument(*self.renamed)
             with os.fdopen(requests, "rb") as incoming:
                 for line in incoming:  # until the parent closes its end (or dies)
                     os.write(answers, _answer(lambda line=line: self.serve(json.loads(line))))

@@ -57,7 +57,9 @@ def _build_in_child(request: dict) -> dict:
             "seconds": round(report.seconds, 3)}
 
 
-_warm = WarmChild(_build_in_child, what="the site's build", idle=tidy_between_builds)
+# In ps the child reads as `masthead ... builds`, not as a second `masthead ... worker`.
+_warm = WarmChild(_build_in_child, what="the site's build", idle=tidy_between_builds,
+                  renamed=("worker", "builds"))
 
 
 @task()

@@ -160,6 +160,8 @@ def build(site: SiteDir, *, full: bool = False, progress=None,
         try:
             releases.sweep(state_dir)
             report = _build(site, full=full, progress=_progress_to(state_dir, progress))
+            # "Live" only once every server has turned to the new tree too.
+            time.sleep(max(0.0, releases.FOLLOWED_WITHIN - releases.seconds_since_turned()))
             record_live(state_dir, as_of)
             return report
         finally:
