@@ -19,6 +19,7 @@ printed at the end: where the time of each build went.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import html
 import re
 import shutil
@@ -122,6 +123,20 @@ def one_round(studio: Studio, public, post_id: int, n: int) -> tuple[float, floa
     return live, posted, round(1000 * (time.perf_counter() - start))
 
 
+def queue_times(site: Path, since: str) -> list[tuple[float, float]]:
+    """(queued to claimed, claimed to finished) of each build job queued since a time
+    (UTC, as the queue stores it), from the site's queue."""
+    import sqlite3
+
+    with sqlite3.connect(site / "masthead.db") as db:
+        rows = db.execute("SELECT enqueued_at, started_at, finished_at FROM "
+                          "django_tasks_database_dbtaskresult WHERE task_path LIKE "
+                          "'%.build_site' AND finished_at IS NOT NULL AND enqueued_at >= ? "
+                          "ORDER BY enqueued_at", [since]).fetchall()
+    t = dt.datetime.fromisoformat
+    return [((t(s) - t(e)).total_seconds(), (t(f) - t(s)).total_seconds()) for e, s, f in rows]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -162,6 +177,7 @@ def main() -> None:
         ids = published_ids(studio, a.publishes + 1)
         public = httpx.Client(base_url=url, timeout=60)
         rounds = []
+        since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
         print("round  post   click to live   POST answered   studio says Live", flush=True)
         for n, post_id in enumerate(ids):
             live, posted, said = one_round(studio, public, post_id, n)
@@ -179,9 +195,10 @@ def main() -> None:
         server = None
         builds = [line.split(" INFO ", 1)[1] for line in log.read_text().splitlines()
                   if "INFO built" in line]
-        print("The worker's builds (the first is the cold one):")
-        for line in builds:
-            print("  " + line)
+        print("The worker's builds (the first is the cold one), with the queue's own times:")
+        for line, (waited, ran) in zip(builds, queue_times(site, since), strict=False):
+            print(f"  queued -> claimed {1000 * waited:4.0f} ms, claimed -> done "
+                  f"{1000 * ran:4.0f} ms: {line}")
     finally:
         if server is not None:
             server.kill()

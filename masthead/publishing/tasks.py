@@ -42,19 +42,24 @@ def build_site(context: TaskContext) -> dict:
     claimed = context.task_result.started_at or timezone.now()
     report = _warm.run({"root": str(root), "as_of": claimed.isoformat()},
                        seconds=config.build_time_limit, key=repr(config))
-    log.info("built %s: %d of %d outputs in %.2f s", root.name, report["rendered"],
-             report["outputs"], report["seconds"])
+    log.info("built %s: %d of %d outputs in %.2f s (%s)", root.name, report["rendered"],
+             report["outputs"], report["seconds"], ", ".join(
+                 f"{phase} {seconds:.3f}" for phase, seconds in report["phases"].items()))
     return report
 
 
 def _build_in_child(request: dict) -> dict:
     import datetime as dt
 
+    from django.db import close_old_connections
+
+    close_old_connections()  # the child lives long: a connection lost since is replaced
     root = Path(request["root"])
     report = build(SiteDir(root=root, config=load_config(root)),
                    as_of=dt.datetime.fromisoformat(request["as_of"]))
     return {"rendered": report.rendered, "outputs": report.outputs,
-            "seconds": round(report.seconds, 3)}
+            "seconds": round(report.seconds, 3),
+            "phases": {phase: round(t, 3) for phase, t in report.phases.items()}}
 
 
 # In ps the child reads as `masthead ... builds`, not as a second `masthead ... worker`.

@@ -202,6 +202,7 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     started_at = dt.datetime.now(dt.UTC)
     clock = _Clock()
     state = BuildState.load(site.state_dir, site.public)
+    clock("the last build's record")
     since = (state.inputs, dt.datetime.fromisoformat(state.started)) if state.started else None
     rendered_bodies, inputs = bodies.refresh(site.root, force=full, since=since)
     clock("bodies (Markdown, citations)")
