@@ -195,10 +195,16 @@ def main() -> None:
         server = None
         builds = [line.split(" INFO ", 1)[1] for line in log.read_text().splitlines()
                   if "INFO built" in line]
-        print("The worker's builds (the first is the cold one), with the queue's own times:")
-        for line, (waited, ran) in zip(builds, queue_times(site, since), strict=False):
-            print(f"  queued -> claimed {1000 * waited:4.0f} ms, claimed -> done "
-                  f"{1000 * ran:4.0f} ms: {line}")
+        print("The worker's builds (the first is the cold one):")
+        for line in builds:
+            print("  " + line)
+        times = queue_times(site, since)
+        if times:
+            waits, runs = [w for w, _ in times], [r for _, r in times]
+            print(f"The queue's own times over {len(times)} build jobs: queued -> claimed "
+                  f"median {1000 * statistics.median(waits):.0f} ms (worst "
+                  f"{1000 * max(waits):.0f}), claimed -> done median "
+                  f"{1000 * statistics.median(runs):.0f} ms (worst {1000 * max(runs):.0f})")
     finally:
         if server is not None:
             server.kill()

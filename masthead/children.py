@@ -1,16 +1,16 @@
 """Child processes that never outlive, outwait or out-hang the process that made them.
 
-A build forks: the worker forks one child per build job (so a stuck build can be killed
-whole, without killing the worker), and a large build forks a pool of renderers. Each
-child of ours:
+A build forks: the worker builds in a child (so a stuck build can be killed whole,
+without killing the worker), kept warm between build jobs (:class:`WarmChild`), and a
+large build forks a pool of renderers. Each child of ours:
 
 * starts with the default signal handlers, not its parent's (the job worker's SIGTERM
   handler only sets a "stop after this job" flag: a pool child that inherited it could
   not be stopped by its pool, and the build hung forever);
 * dies when its parent dies (``PR_SET_PDEATHSIG``), so a kill -9 of the worker or of a
   ``masthead build`` leaves no renderer behind holding files or locks;
-* when run by :func:`run_bounded`, lives in a process group of its own, so that a time
-  limit or a stop signal kills it with everything it started.
+* when run by :func:`run_bounded` or as a :class:`WarmChild`, lives in a process group
+  of its own, so that a time limit or a stop signal kills it with everything it started.
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ def _run_once(*, burst: bool, interval: float, max_jobs: int | None = None) -> N
     try:
         while True:
             worker.run()
-            if burst or not worker.running or (
+            if burst or not worker.running or (  # stopped by a signal, or enough jobs
                     max_jobs is not None and worker._run_tasks >= max_jobs):
                 return
             close_old_connections()
