@@ -13,8 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.utils.module_loading import import_string
 from django_tasks.base import Task
+
+from masthead.jobs.wake import wake
 
 
 def job(name: str) -> Task:
@@ -31,6 +34,9 @@ def enqueue(name: str, *args: Any, when: dt.datetime | None = None,
     is free). With ``once``, not if the same job is already waiting to start (a burst
     of saves needs one build after them, not one each)."""
     task = job(name)
+    # Once committed, the worker is told at once rather than finding the job at its
+    # next look (up to a second later: most of a publish's way to the reader).
+    transaction.on_commit(_wake_worker)
     if once:
         from django_tasks_db.models import DBTaskResult
 
@@ -39,6 +45,12 @@ def enqueue(name: str, *args: Any, when: dt.datetime | None = None,
     if when is not None:
         task = task.using(run_after=when)
     task.enqueue(*args)
+
+
+def _wake_worker() -> None:
+    from django.conf import settings
+
+    wake(getattr(settings, "MASTHEAD_ROOT", None))
 
 
 def enqueue_build() -> None:

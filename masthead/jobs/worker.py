@@ -16,6 +16,7 @@ import socket
 import time
 
 # This module is imported once Django is set up (by `masthead worker`, after site.open).
+from django.conf import settings
 from django.db import OperationalError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -23,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from masthead.errors import MastheadError
 from masthead.jobs.queue import enqueue
+from masthead.jobs.wake import Doorbell
 
 STALE_AFTER = dt.timedelta(minutes=10)  # a job "running" this long was orphaned
 # Jobs every starting worker queues: they catch up on what happened while no worker ran
@@ -103,15 +105,27 @@ def _run_once(*, burst: bool, interval: float, max_jobs: int | None = None) -> N
     with transaction.atomic():
         for name in ON_START:
             enqueue(name, once=True)
-    worker = Worker(queue_names=["default"], interval=interval, batch=burst,
+    # The library's worker runs in batches (every due job, then it returns), and
+    # between batches this one waits for the doorbell an enqueue rings, or for
+    # ``interval`` (jobs queued for later, a second worker's enqueues).
+    worker = Worker(queue_names=["default"], interval=interval, batch=True,
                     backend_name="default", startup_delay=False, max_tasks=max_jobs,
                     worker_id=f"{socket.gethostname()}-{os.getpid()}"[:64],
                     excluded_queue_names=[])
     failures = _OneLineFailures()
     logging.getLogger("django_tasks").addFilter(failures)
+    doorbell = None if burst else Doorbell(getattr(settings, "MASTHEAD_ROOT", None))
     worker.configure_signals()
     try:
-        worker.run()
+        while True:
+            worker.run()
+            if burst or not worker.running or (  # stopped by a signal, or enough jobs
+                    max_jobs is not None and worker._run_tasks >= max_jobs):
+                return
+            close_old_connections()
+            doorbell.wait(interval)
     finally:
         worker.reset_signals()
+        if doorbell is not None:
+            doorbell.close()
         logging.getLogger("django_tasks").removeFilter(failures)

@@ -10,6 +10,7 @@ then turns the link. Large renders are spread over both cores
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import shutil
@@ -24,7 +25,13 @@ from masthead.sitegen import bodies, parallel, releases, search_index, snapshot
 from masthead.sitegen.files import write_files
 from masthead.sitegen.lock import build_lock
 from masthead.sitegen.plan import Output, plan
-from masthead.sitegen.state import MARKER, BuildState, new_build_id
+from masthead.sitegen.state import (
+    MARKER,
+    BuildState,
+    new_build_id,
+    record_live,
+    record_progress,
+)
 from masthead.sitegen.theme import Theme
 
 SEARCH = "search/meta.json"
@@ -135,21 +142,67 @@ class _Clock:
 
 
 def build(site: SiteDir, *, full: bool = False, progress=None,
-          waiting: Callable[[], None] | None = None) -> BuildReport:
+          waiting: Callable[[], None] | None = None,
+          as_of: dt.datetime | None = None) -> BuildReport:
     """Build the site; one build at a time per site (a second one calls ``waiting``,
-    then waits for the first)."""
+    then waits for the first).
+
+    Once live, the build records that the site includes every change committed before
+    ``as_of`` (by default, before it started reading; the worker gives the moment it
+    claimed the job), and, while it runs, what it is doing: the studio shows both
+    (:func:`masthead.sitegen.state.live_as_of`, :func:`~masthead.sitegen.state.build_progress`).
+    """
+    as_of = as_of or dt.datetime.now(dt.UTC)
     with build_lock(site.state_dir, waiting):
-        releases.sweep(site.state_dir)
-        return _build(site, full=full, progress=progress)
+        state_dir = site.state_dir
+        state_dir.mkdir(parents=True, exist_ok=True)
+        record_progress(state_dir, "reading the site")
+        try:
+            releases.sweep(state_dir)
+            report = _build(site, full=full, progress=_progress_to(state_dir, progress))
+            # "Live" only once every server has turned to the new tree too.
+            time.sleep(max(0.0, releases.FOLLOWED_WITHIN - releases.seconds_since_turned()))
+            record_live(state_dir, as_of)
+            return report
+        finally:
+            record_progress(state_dir, "")
+
+
+def _progress_to(state_dir: Path, progress):
+    """A progress callback that also tells the studio (at most ten times a second)."""
+    counted = {"done": 0, "at": 0.0}
+
+    def advance(n: int, total: int | None = None) -> None:
+        counted["done"] += n
+        now = time.monotonic()
+        if total is not None or now - counted["at"] > 0.1:
+            counted["at"] = now
+            record_progress(state_dir, "rendering pages", counted["done"],
+                            total or counted.get("total", 0))
+        if total is not None:
+            counted["total"] = total
+        if progress and n:
+            progress(n)
+
+    return advance
+
+
+def tidy_between_builds() -> None:
+    """In a process that builds again and again (the worker's warm child), after a
+    build: let the cyclic collector see what the last build froze away from it (see
+    :func:`_build`), free what is garbage, and freeze the rest again. Done after the
+    build is live, so no reader waits for it."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
-    import datetime as dt
-
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
     clock = _Clock()
     state = BuildState.load(site.state_dir, site.public)
+    clock("the last build's record")
     since = (state.inputs, dt.datetime.fromisoformat(state.started)) if state.started else None
     rendered_bodies, inputs = bodies.refresh(site.root, force=full, since=since)
     clock("bodies (Markdown, citations)")
@@ -196,6 +249,7 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
 def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
           clock, stamp: dict) -> BuildReport:
     rebuild = search_index.Rebuild.plan(_search_docs(snap), snapshot.search_terms, staging)
+    progress(0, len(outputs))
     made, built = _write_all(outputs, staging, progress, index=rebuild)
     index = rebuild.finish(built)
     made[SEARCH] = ("", index.owned)
@@ -211,6 +265,7 @@ def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
 def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
                  staging: Path, progress, clock, stamp: dict) -> BuildReport:
     changed = [o for o in outputs if state.outputs.get(o.name, ("",))[0] != o.key]
+    progress(0, len(changed))
     made, _ = _write_all(changed, staging, progress)
     clock("pages")
     written = {f for _, files in made.values() for f in files}

@@ -19,10 +19,21 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 SLOTS = ("a", "b")
+# `masthead serve` looks at which tree public/ points to at least this often
+# (masthead/web/static.py, RELEASE_RECHECK): a build is live for every reader this long
+# after it turned the link, and says so only then (see pipeline.build).
+FOLLOWED_WITHIN = 0.03
+_turned_at = 0.0  # time.monotonic() when this process last turned a public/ link
+
+
+def seconds_since_turned() -> float:
+    """How long ago this process last turned a site's public/ link."""
+    return time.monotonic() - _turned_at
 
 
 class Releases:
@@ -102,6 +113,8 @@ class Releases:
     # -- the link ------------------------------------------------------------------------
 
     def _point_to(self, slot: str) -> None:
+        global _turned_at
+        _turned_at = time.monotonic()
         link = self.public.with_name(f".{self.public.name}-{os.getpid()}.link")
         link.unlink(missing_ok=True)
         os.symlink(os.path.relpath(self.tree(slot), self.public.parent), link)
@@ -111,8 +124,10 @@ class Releases:
             os.replace(self.public, moved)
             os.replace(link, self.public)
             discard(moved, self.folder)
+            _turned_at = time.monotonic()
             return
         os.replace(link, self.public)
+        _turned_at = time.monotonic()
 
     def _mirror(self, live: str, other: str) -> None:
         discard(self.tree(other), self.folder)

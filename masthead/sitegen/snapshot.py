@@ -14,7 +14,6 @@ query's plan straight from SQLite).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,8 +23,6 @@ from urllib.parse import urlsplit
 
 from masthead.content import addresses
 from masthead.render import markdown
-from masthead.render.excerpts import excerpt_of
-from masthead.sitegen.keys import key
 
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
 
@@ -182,6 +179,7 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     from django.utils import timezone as djtz
 
     from masthead.content.models import Author, OldURL, Post, PostAuthor, PostTag, Site, Tag
+    from masthead.sitegen.postviews import Maker, is_future_post
 
     site = Site.objects.get()
     view = replace(site_view(site),
@@ -191,12 +189,8 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     # Raw SQL: the ORM's per-value conversions cost more than the query at 10,000 posts.
     with connection.cursor() as cursor:
         cursor.execute(POSTS_QUERY, [Post.PUBLISHED])
-        rows = [dict(zip(POST_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
-    for r in rows:
-        r["published_at"] = _aware(r["published_at"])
-        r["updated_at"] = _aware(r["updated_at"])
-    tags_of: dict[int, list[TagView]] = {}
-    all_tags: dict[str, TagView] = {}
+        rows = cursor.fetchall()
+    tags_of: dict[int, list[tuple[str, str]]] = {}
     authors_of: dict[int, list[str]] = {}
     old_of: dict[int, list[str]] = {}
     status = [Post.PUBLISHED]
@@ -207,10 +201,7 @@ def load(now: dt.datetime | None = None) -> Snapshot:
             f"JOIN {Post._meta.db_table} p ON p.id = pt.post_id WHERE p.status = %s "
             "ORDER BY pt.post_id, pt.position", status)
         for post_id, slug, name in cursor.fetchall():
-            tag = all_tags.get(slug)
-            if tag is None:
-                tag = all_tags[slug] = TagView(slug, name)
-            tags_of.setdefault(post_id, []).append(tag)
+            tags_of.setdefault(post_id, []).append((slug, name))
         cursor.execute(
             f"SELECT pa.post_id, a.name FROM {PostAuthor._meta.db_table} pa "
             f"JOIN {Author._meta.db_table} a ON a.id = pa.author_id "
@@ -228,41 +219,15 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     comments_of = _comments(tz) if view.comments else {}
     posts, pages = [], []
     local_now = now.astimezone(tz)
-    for r in rows:
-        published = r["published_at"].astimezone(tz) if r["published_at"] else None
-        if r["kind"] == Post.POST and published and published > local_now:
+    maker = Maker(site, POST_COLUMNS)  # views of unchanged rows come from the last load
+    for row in rows:
+        pid = row[0]
+        pv = maker.view(row, tuple(tags_of.get(pid, ())), tuple(authors_of.get(pid, ())),
+                        tuple(old_of.get(pid, ())), comments_of.get(pid, ()))
+        if is_future_post(pv, local_now):
             continue  # published with a future date: it appears when its time comes
-        updated = r["updated_at"].astimezone(tz) if r["updated_at"] else None
-        path = (
-            addresses.post_path(site.permalink, slug=r["slug"], id=r["id"], published=published)
-            if r["kind"] == Post.POST else addresses.page_path(r["slug"])
-        )
-        excerpt = excerpt_of(r["excerpt"], "") if r["excerpt"] else r["auto_excerpt"]
-        tags = tuple(tags_of.get(r["id"], ()))
-        authors = tuple(authors_of.get(r["id"], ())) or ((site.author,) if site.author else ())
-        when = published.isoformat() if published else ""
-        tag_names = tuple((t.slug, t.name) for t in tags)
-        card_key = key(r["title"], path, when, excerpt, tag_names)
-        comments = comments_of.get(r["id"], ())
-        extra = r["extra"]
-        if isinstance(extra, str):
-            extra = json.loads(extra) if "seo_title" in extra or "description" in extra else {}
-        seo = extra.get("seo_title") if isinstance(extra, dict) else None
-        described = extra.get("description") if isinstance(extra, dict) else None
-        seo = seo if isinstance(seo, str) else ""
-        described = described if isinstance(described, str) else ""
-        pv = PostView(
-            r["id"], r["kind"], r["slug"], r["title"], path, published, updated, excerpt,
-            r["render_key"], tags, authors, r["series"], r["canonical_url"],
-            tuple(old_of.get(r["id"], ())),
-            card_key=card_key,
-            page_key=key(card_key, r["id"], updated.isoformat() if updated else "",
-                         r["render_key"], authors, r["series"], r["canonical_url"],
-                         tuple(comments), seo, described),
-            comments=comments, seo_title=seo, description=described,
-            search_key=key(r["render_key"], path, r["title"], when[:10], excerpt),
-        )
-        (posts if r["kind"] == Post.POST else pages).append(pv)
+        (posts if pv.kind == Post.POST else pages).append(pv)
+    maker.keep()
     used_tags = {t.slug: t for p in posts for t in p.tags}
     return Snapshot(site=view, posts=tuple(posts), pages=tuple(pages),
                     tags=dict(sorted(used_tags.items())))

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from masthead.studio.views import access, accounts, newsletter, posts, site, sources
+from masthead.studio.views import live as live_views
 from masthead.studio.views import media as media_views
 from masthead.studio.views import preview as preview_views
 
@@ -23,5 +24,6 @@ urlpatterns = [
     path("studio/settings/", site.site_settings_view, name="site_settings"),
     path("studio/sources/", sources.sources_view, name="sources"),
     path("studio/newsletter/", newsletter.newsletter_view, name="newsletter"),
+    path("studio/posts/<int:post_id>/live/", live_views.post_live, name="post_live"),
     re_path(r"^studio/static/(?P<path>[\w./-]+)$", access.static, name="studio_static"),
 ]

@@ -50,6 +50,9 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"SAMEORIGIN"),
 ]
 RECHECK = 1.0  # seconds between checks of a cached file against the disk
+# Seconds between looks at the tree public/ points to (one lstat): a publish is live
+# for readers within this of its build turning the link, not a second later.
+RELEASE_RECHECK = 0.02  # within sitegen/releases.py FOLLOWED_WITHIN
 MAX_FILE = 4 << 20  # larger files are streamed from the disk each time, not kept
 CHUNK = 256 << 10  # bytes sent at a time of a streamed file
 ENTRY_COST = 1024  # bytes an entry costs beyond its bodies (objects, path, dict slot)
@@ -107,6 +110,15 @@ def _stat_key(st: os.stat_result) -> tuple:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def _link_key(link: Path) -> tuple | None:
+    """What tells one turn of the public/ link from another (or None if missing)."""
+    try:
+        st = os.lstat(link)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class StaticSite:
     """Serves one site's public/ folder; :meth:`respond` is the whole logic."""
 
@@ -117,6 +129,7 @@ class StaticSite:
         # that every response comes from one build.
         self.link = Path(os.path.abspath(public))
         self.public = public.resolve()
+        self.release = _link_key(self.link)
         self.release_checked = time.monotonic()
         self.base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
         self.cache: OrderedDict[str, _Entry] = OrderedDict()  # canonical path -> file
@@ -212,12 +225,16 @@ class StaticSite:
 
     def _follow_release(self) -> None:
         now = time.monotonic()
-        if now - self.release_checked < RECHECK:
+        if now - self.release_checked < RELEASE_RECHECK:
             return
         self.release_checked = now
-        current = self.link.resolve()
-        if current != self.public:
-            self.public = current
+        # Each build makes a new link (a new inode), though it points to one of the same
+        # two trees: two builds between looks turn it a -> b -> a, and the cache of a's
+        # old files must go all the same.
+        release = _link_key(self.link)
+        if release != self.release:
+            self.release = release
+            self.public = self.link.resolve()
             self.cache.clear()
             self.cached = 0
             self.redirects_checked = -RECHECK
