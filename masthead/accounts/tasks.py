@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.utils.encoding import force_bytes
@@ -10,6 +9,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from masthead.accounts.models import User
+from masthead.mail import server as mail_server
 from masthead.sitegen.snapshot import current_site
 
 
@@ -20,7 +20,7 @@ def send_password_reset(user_id: int) -> str:
 
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or settings.MASTHEAD_SMTP is None:
+    if user is None or not mail_server.configured():
         return "nothing to send"
     site = current_site()
     uid = urlsafe_base64_encode(force_bytes(user.pk))
