@@ -30,6 +30,7 @@ from masthead.content.images import store_image
 from masthead.content.models import Post, Revision, Source, get_site
 from masthead.errors import ContentError, MastheadError
 from masthead.jobs.queue import enqueue_build
+from masthead.mail import server as mail_server
 from masthead.publishing import actions as publishing
 from masthead.render.engine import render_preview, writers_words
 from masthead.sitegen.bodies import context_for
@@ -124,7 +125,7 @@ def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | N
         "tags_text": ", ".join(draft.tags if draft else []),
         "kind": post.kind if post else request.GET.get("kind", Post.POST),
         "restored_autosave": restored,
-        "newsletter": settings.MASTHEAD_SMTP is not None and (post is None or (
+        "newsletter": mail_server.configured() and (post is None or (
             post.kind == Post.POST and not post.sends.exists())),
         "sources": _cite_choices(),
     }, status=status)
@@ -206,7 +207,7 @@ def _act(request: HttpRequest, post: Post, action: str) -> HttpResponse:
     if action in _PUBLISHING and not permissions.can_publish(user, post):
         raise PermissionDenied("your role may write drafts; an editor publishes them")
     draft = _draft_from(request)
-    email = settings.MASTHEAD_SMTP is not None and request.POST.get("email") == "1"
+    email = mail_server.configured() and request.POST.get("email") == "1"
     try:
         if action == "save":
             post = publishing.save_post(user, post.pk, draft)
