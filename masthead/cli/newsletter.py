@@ -81,9 +81,11 @@ def newsletter_send(site: SiteOption, slug: str, queue_only: bool) -> None:
     from masthead.newsletter import sending
     from masthead.newsletter.actions import queue_newsletter
 
-    if s.config.smtp is None:
-        raise MastheadError("no mail server: add an [smtp] section to masthead.toml "
-                            "(see docs/settings.md)")
+    from masthead.mail import server as mail_server
+
+    if not mail_server.configured():
+        raise MastheadError("no mail server: add an [smtp] section to masthead.toml, or set "
+                            "one up on the studio's Email page (see docs/newsletter.md)")
     post = Post.objects.filter(kind=Post.POST, slug=slug).first()
     if post is None:
         raise MastheadError(f"no post has the slug '{slug}'")
