@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from masthead.accounts import permissions
 from masthead.errors import ContentError, SiteError
@@ -19,6 +20,9 @@ from masthead.mail import actions, check, dns, keys, server
 from masthead.mail.models import MailServer
 from masthead.sitegen.snapshot import current_site
 from masthead.studio.views.access import studio_login_required
+
+DONE = {"saved": "Saved. Send yourself a test to check it works.",
+        "dkim": "A DKIM key is made: publish its record below."}
 
 
 def _fields(request: HttpRequest, row: MailServer | None) -> dict:
@@ -42,7 +46,7 @@ def email_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("owners set up the site's email")
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    error, field, status, done, answer, accepted = "", "", 200, "", "", False
+    error, field, status, answer, accepted = "", "", 200, "", False
     action = request.POST.get("action") if request.method == "POST" else None
     try:
         if action == "save":
@@ -55,12 +59,12 @@ def email_view(request: HttpRequest) -> HttpResponse:
                 password=request.POST.get("password", ""),
                 from_address=request.POST.get("from_address", ""),
                 forget_password=request.POST.get("forget_password") == "1")
-            done = "Saved. Send yourself a test to check it works."
+            return HttpResponseRedirect(reverse("email") + "?done=saved")
         elif action == "test":
             accepted, answer = check.send_test(request.user.email, current_site().title)
         elif action == "dkim":
             actions.make_dkim_key(request.POST.get("selector", ""))
-            done = "A DKIM key is made: publish its record below."
+            return HttpResponseRedirect(reverse("email") + "?done=dkim#dns")
         elif action is not None:
             return HttpResponse("unknown action", status=400)
     except ContentError as exc:
@@ -78,7 +82,7 @@ def email_view(request: HttpRequest) -> HttpResponse:
     file = server.from_file()
     return render(request, "studio/email.html", {
         "f": _fields(request, row), "file": file, "error": error, "error_field": field,
-        "done": done, "answer": answer, "accepted": accepted, "tested": action == "test",
+        "done": DONE.get(request.GET.get("done", ""), ""), "answer": answer, "accepted": accepted, "tested": action == "test",
         "password_stored": bool(row and row.password),
         "password_from_env": bool(os.environ.get("MASTHEAD_SMTP_PASSWORD")),
         "securities": MailServer.SECURITY, "configured": smtp is not None,
