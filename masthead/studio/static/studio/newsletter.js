@@ -17,11 +17,12 @@
     for (const send of data.sends) {
       const row = table.querySelector(`tr[data-send="${send.id}"]`);
       if (!row) continue;
-      for (const name of ["queued", "sent", "failed", "bounced", "unsubscribed"]) {
-        row.querySelector(`[data-count="${name}"]`).textContent = send[name];
-      }
-      row.querySelector('[data-count="status"]').textContent = send.status.charAt(0).toUpperCase() + send.status.slice(1);
-      const bar = row.querySelector('[data-count="progress"]');
+      // Columns: post, status, queued, sent, failed, bounced, unsubscribed, progress.
+      ["queued", "sent", "failed", "bounced", "unsubscribed"].forEach((name, i) => {
+        row.cells[i + 2].textContent = send[name];
+      });
+      row.cells[1].textContent = send.status.charAt(0).toUpperCase() + send.status.slice(1);
+      const bar = row.querySelector("progress");
       bar.max = send.queued + send.sent + send.failed + send.bounced;
       bar.value = send.sent + send.failed + send.bounced;
       bar.textContent = send.sent;
