@@ -85,3 +85,33 @@ def test_an_invited_writer_accepts_by_email_and_logs_in(browser, studio, mail_si
     assert page.get_by_label("Title").input_value() == "The author's essay"
     guest_ctx.close()
     owner_ctx.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_new_pages_pass_axe_and_fit_a_phone(browser, studio, mail_sink,
+                                                axe_source, scheme):  # noqa: F811
+    set_up_mail(studio, mail_sink)
+    owner = studio.session("owner")
+    owner.get("/studio/email/")
+    owner.post("/studio/email/", {"action": "dkim", "selector": "masthead"})
+    owner.get("/studio/people/")
+    owner.post("/studio/people/", {"action": "invite", "email": "w@example.org",
+                                   "role": "editor"})
+    link = re.search(r"/studio/invitation/\S+/", mail_sink.wait(1)[0][1].get_content()).group(0)
+    ctx = browser.new_context(color_scheme=scheme, viewport={"width": 375, "height": 740},
+                              bypass_csp=True)
+    page = ctx.new_page()
+    problems = {}
+    for path in [link, None, "/studio/email/", "/studio/people/", "/studio/newsletter/",
+                 "/studio/outbox/"]:
+        if path is None:
+            log_in(page, studio.url, "owner")
+            continue
+        page.goto(studio.url + path)
+        found = axe_violations(page, axe_source)
+        if found:
+            problems[path] = found
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"{path} scrolls sideways on a phone: {width}"
+    ctx.close()
+    assert problems == {}
