@@ -11,7 +11,7 @@ import pytest
 from tests.studio.conftest import ROLES
 from tests.studio.test_people_in_browser import set_up_mail
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def invite(session, address: str, role: str = "author"):
@@ -19,6 +19,7 @@ def invite(session, address: str, role: str = "author"):
     return session.post("/studio/people/", {"action": "invite", "email": address, "role": role})
 
 
+@SQLITE
 def test_only_owners_reach_people_email_and_the_outbox(studio):
     for role in ROLES:
         s = studio.session(role)
@@ -46,6 +47,7 @@ def test_an_invitation_needs_a_mail_server_and_a_new_address(studio, mail_sink):
     assert invite(owner, "new@example.org").status_code == 302
 
 
+@SQLITE  # it ages an invitation in the SQLite file
 def test_invitations_are_limited_single_use_and_expire(studio, mail_sink):
     set_up_mail(studio, mail_sink)
     owner = studio.session("owner")
