@@ -5,18 +5,38 @@ progress followed on the Newsletter page until every copy is sent."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, MailSink
 from tests.studio.conftest import log_in, studio  # noqa: F401 (studio: a fixture)
 from tests.studio.test_email_in_browser import axe_violations
 from tests.studio.test_studio_in_browser import axe_source  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
+
+
+class SlowSink(MailSink):
+    """A mail server that takes its time over newsletters, so that a send is seen going."""
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if b"A letter to the list" in envelope.content:
+            await asyncio.sleep(2)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def slow_sink():
+    sink = SlowSink()
+    sink.controller.start()
+    try:
+        yield sink
+    finally:
+        sink.controller.stop()
 
 
 def set_up_mail(site_studio, sink) -> None:
@@ -29,7 +49,8 @@ def set_up_mail(site_studio, sink) -> None:
 
 
 def test_subscribers_come_in_by_csv_go_out_by_csv_and_get_a_post_from_the_editor(
-        browser, studio, mail_sink, tmp_path, axe_source):  # noqa: F811 (fixtures)
+        browser, studio, slow_sink, tmp_path, axe_source):  # noqa: F811 (fixtures)
+    mail_sink = slow_sink
     set_up_mail(studio, mail_sink)
     ctx = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
     page = ctx.new_page()
@@ -72,6 +93,7 @@ def test_subscribers_come_in_by_csv_go_out_by_csv_and_get_a_post_from_the_editor
     page.wait_for_url(studio.url + "/studio/newsletter/?done=sending#sends")
     row = page.locator("#sends-table tbody tr", has_text="A letter to the list")
     # The page follows the send by itself: no reload.
+    assert row.locator("td").nth(1).inner_text() != "Done"
     row.locator("td").nth(1).filter(has_text="Done").wait_for(timeout=30000)
     assert row.locator("td").nth(3).inner_text() == "3"
     assert row.locator("td").nth(4).inner_text() == "0"

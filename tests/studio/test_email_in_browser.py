@@ -114,6 +114,11 @@ def test_an_owner_sets_up_email_and_the_test_reports_the_servers_own_answer(
     assert re.fullmatch(r"v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]{300,}",
                         row.locator("code.dns-value").inner_text())
     assert page.get_by_role("button", name="Make a DKIM key").count() == 0
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=studio.url)
+    page.get_by_role("button", name="Copy the DKIM value").click()
+    row.get_by_role("status").filter(has_text="Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == \
+        row.locator("code.dns-value").inner_text()
     assert axe_violations(page, axe_source) == []
 
     # A server that is not there is named, in words.
