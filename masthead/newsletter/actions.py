@@ -113,7 +113,7 @@ def edit(subscriber_id: int, *, email: str, name: str, can_mail: bool) -> Subscr
     if email != sub.email:
         if moved and not can_mail and sub.status != Subscriber.UNSUBSCRIBED:
             raise ContentError("a new address must confirm by email, and no mail server is "
-                               "set up: add an [smtp] section to masthead.toml", field="email")
+                               "set up: set one up on the Email page", field="email")
         sub.email = email
         fields.append("email")
     if moved and sub.status != Subscriber.UNSUBSCRIBED:
