@@ -7,8 +7,9 @@ is stored in the database with the content, so the studio and the CLI share one 
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -70,20 +71,25 @@ class DatabaseConfig:
 
 @dataclass(frozen=True)
 class SmtpConfig:
-    """The mail server the site sends through (password reset now, newsletters later).
-    The password comes from the environment (MASTHEAD_SMTP_PASSWORD), never the file."""
+    """The mail server the site sends through (password resets, invitations, newsletters).
+
+    It comes from masthead.toml's [smtp] or, when the file has none, from the studio's
+    Email page (see :mod:`masthead.mail.server`). The password comes from the environment
+    (MASTHEAD_SMTP_PASSWORD) when it is set there, else from the Email page (stored
+    encrypted), never from the file. ``folder``: no server at all, each message is
+    written to that folder (the demo's outbox)."""
 
     host: str
     port: int
     security: str  # "none", "starttls" or "tls"
     username: str
     from_address: str
+    folder: Path | None = None
+    stored_password: str = field(default="", repr=False)
 
     @property
     def password(self) -> str:
-        import os
-
-        return os.environ.get("MASTHEAD_SMTP_PASSWORD", "")
+        return os.environ.get("MASTHEAD_SMTP_PASSWORD", "") or self.stored_password
 
 
 @dataclass(frozen=True)
@@ -150,16 +156,29 @@ def parse_newsletter(table: object, path: Path) -> NewsletterConfig:
     return NewsletterConfig(connections=connections, rate=float(rate))
 
 
-def parse_smtp(table: object, path: Path) -> SmtpConfig | None:
+def parse_smtp(table: object, path: Path, root: Path | None = None) -> SmtpConfig | None:
     if table is None:
         return None
     if not isinstance(table, dict):
         raise SiteError(f"{path}: [smtp] must be a table")
-    unknown = set(table) - {"host", "port", "security", "username", "from_address"}
+    unknown = set(table) - {"host", "port", "security", "username", "from_address", "folder"}
     if unknown:
         raise SiteError(f"{path}: [smtp] has no setting {sorted(unknown)[0]!r} (known: host, "
-                        "port, security, username, from_address; the password is read from "
-                        "MASTHEAD_SMTP_PASSWORD)")
+                        "port, security, username, from_address, folder; the password is "
+                        "read from MASTHEAD_SMTP_PASSWORD)")
+    if "folder" in table:
+        # No mail server: every message is written to this folder (the demo's outbox).
+        folder, sender = table["folder"], table.get("from_address")
+        if not isinstance(folder, str) or not folder:
+            raise SiteError(f"{path}: smtp.folder must name a folder, e.g. \".masthead/outbox\"")
+        if not isinstance(sender, str) or "@" not in sender:
+            raise SiteError(f"{path}: smtp.from_address must be an email address, e.g. "
+                            "\"Essays <essays@example.org>\"")
+        where = Path(folder)
+        if not where.is_absolute():
+            where = (root or path.parent) / where
+        return SmtpConfig(host="", port=0, security="none", username="", from_address=sender,
+                          folder=where)
     host = table.get("host")
     if not isinstance(host, str) or not host:
         raise SiteError(f"{path}: smtp.host must name the mail server")
@@ -252,7 +271,7 @@ def load_config(root: Path) -> Config:
         server_host=str(server.get("host", "127.0.0.1")),
         server_port=port,
         server_proxies=proxies,
-        smtp=parse_smtp(data.get("smtp"), path),
+        smtp=parse_smtp(data.get("smtp"), path, root),
         dkim=parse_dkim(data.get("dkim"), path, root),
         newsletter=parse_newsletter(data.get("newsletter"), path),
     )

@@ -21,6 +21,7 @@ CORE_APPS = [
     "django.contrib.contenttypes",
     "masthead.content",
     "masthead.accounts",
+    "masthead.mail",
 ]
 # What the studio, the job queue and account commands need besides. Loading these costs
 # a tenth of a second, so `masthead build` and the importers go without them (their
@@ -122,15 +123,10 @@ def django_databases(db: DatabaseConfig) -> dict:
 
 
 def email_settings(smtp: SmtpConfig | None) -> dict:
-    if smtp is None:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
-    return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": smtp.host, "EMAIL_PORT": smtp.port,
-        "EMAIL_HOST_USER": smtp.username, "EMAIL_HOST_PASSWORD": smtp.password,
-        "EMAIL_USE_TLS": smtp.security == "starttls", "EMAIL_USE_SSL": smtp.security == "tls",
-        "EMAIL_TIMEOUT": 30, "DEFAULT_FROM_EMAIL": smtp.from_address,
-    }
+    """Django sends through masthead.mail's backend, which reads the mail server in use
+    (masthead.toml's [smtp], else the studio's Email page) at each send."""
+    return {"EMAIL_BACKEND": "masthead.mail.backend.EmailBackend",
+            **({"DEFAULT_FROM_EMAIL": smtp.from_address} if smtp else {})}
 
 
 def setup(db: DatabaseConfig, *, migrate: bool = True, state_dir: Path | None = None,

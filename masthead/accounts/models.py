@@ -42,3 +42,25 @@ class User(AbstractBaseUser):
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@", 1)[0]
+
+
+class Invitation(models.Model):
+    """An owner asked someone to join. The link mailed to them is signed with the site's
+    key over this row's id and nonce (so the link itself is stored nowhere); it works
+    once, for :data:`masthead.accounts.actions.INVITATION_DAYS` days."""
+
+    email = models.EmailField(max_length=320)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.AUTHOR)
+    nonce = models.CharField(max_length=64)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="invitations_sent")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["invited_by", "created_at"], name="invitations_by_owner")]
+
+    def __str__(self) -> str:
+        return self.email

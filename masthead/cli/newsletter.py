@@ -76,14 +76,15 @@ def newsletter_send(site: SiteOption, slug: str, queue_only: bool) -> None:
     Sends it here and now unless --queue-only; delivery is resumable: run the command
     again after an interruption and only the remaining subscribers get it.
     """
-    s = site.open(studio=True)
+    site.open(studio=True)
     from masthead.content.models import Post
+    from masthead.mail import server as mail_server
     from masthead.newsletter import sending
     from masthead.newsletter.actions import queue_newsletter
 
-    if s.config.smtp is None:
-        raise MastheadError("no mail server: add an [smtp] section to masthead.toml "
-                            "(see docs/settings.md)")
+    if not mail_server.configured():
+        raise MastheadError("no mail server: add an [smtp] section to masthead.toml, or set "
+                            "one up on the studio's Email page (see docs/newsletter.md)")
     post = Post.objects.filter(kind=Post.POST, slug=slug).first()
     if post is None:
         raise MastheadError(f"no post has the slug '{slug}'")

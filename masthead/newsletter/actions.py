@@ -113,7 +113,7 @@ def edit(subscriber_id: int, *, email: str, name: str, can_mail: bool) -> Subscr
     if email != sub.email:
         if moved and not can_mail and sub.status != Subscriber.UNSUBSCRIBED:
             raise ContentError("a new address must confirm by email, and no mail server is "
-                               "set up: add an [smtp] section to masthead.toml", field="email")
+                               "set up: set one up on the Email page", field="email")
         sub.email = email
         fields.append("email")
     if moved and sub.status != Subscriber.UNSUBSCRIBED:
@@ -147,6 +147,7 @@ class SubscriberImport:
     updated: int = 0
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)  # "file:line: why", rows skipped
+    refused: list[tuple[int, str]] = field(default_factory=list)  # the same: (line, why)
     confirmations: int = 0  # emails queued (imports without --confirmed)
 
 
@@ -170,10 +171,12 @@ def import_subscribers(rows: Iterable[Row], *, where: str, confirmed: bool,
             email = normalise_email(row.email, where=where, line=row.line)
         except ContentError as exc:
             summary.problems.append(str(exc))
+            summary.refused.append((row.line, exc.reason))
             continue
         key = email.lower()
         if key in seen:
             summary.problems.append(f"{where}:{row.line}: {email} appears twice; kept the first")
+            summary.refused.append((row.line, f"{email} appears twice; kept the first"))
             continue
         seen.add(key)
         checked.append((row, email))

@@ -51,11 +51,21 @@ def _true(value: str) -> bool:
 def read(path: Path) -> tuple[str, list[Row], list[str]]:
     """(flavour, rows, problems): problems are rows that cannot even be read."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file") from None
+    flavour, rows, refused = read_bytes(data, str(path))
+    return flavour, rows, [f"{path}:{line}: {why}" for line, why in refused]
+
+
+def read_bytes(data: bytes, path: str) -> tuple[str, list[Row], list[tuple[int, str]]]:
+    """(flavour, rows, refused): an uploaded or stored file's rows; refused are the
+    (line, reason) of rows that cannot even be read."""
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); save it from the "
+                          "spreadsheet as CSV UTF-8") from None
     reader = csv.DictReader(text.splitlines(keepends=True))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if "email" not in header:
@@ -68,7 +78,7 @@ def read(path: Path) -> tuple[str, list[Row], list[str]]:
     else:
         flavour = "masthead"
     rows: list[Row] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     try:
         for raw in reader:
             line = reader.line_num
@@ -86,8 +96,8 @@ def read(path: Path) -> tuple[str, list[Row], list[str]]:
             elif rec.get("status"):
                 status = rec["status"].lower()
                 if status not in _STATUSES:
-                    problems.append(f"{path}:{line}: status '{rec['status']}' is not one of "
-                                    f"{', '.join(sorted(_STATUSES))}")
+                    problems.append((line, f"status '{rec['status']}' is not one of "
+                                           f"{', '.join(sorted(_STATUSES))}"))
                     continue
             rows.append(Row(line=line, email=rec.get("email", ""), name=rec.get("name", ""),
                             status=status, created_at=parse_iso(rec.get("created_at", ""))))
@@ -106,12 +116,17 @@ def write(path: Path, subscribers: Iterable[Subscriber]) -> int:
         out = csv.writer(f)
         out.writerow(OWN_COLUMNS)
         for s in subscribers:
-            out.writerow([escape_cell(cell) for cell in (
-                s.email, s.name, s.status, _iso(s.created_at), _iso(s.confirmed_at),
-                _iso(s.unsubscribed_at), s.source)])
+            out.writerow(row_of(s))
             n += 1
     os.replace(tmp, path)
     return n
+
+
+def row_of(s: Subscriber) -> list[str]:
+    """A subscriber as a row of Masthead's CSV (cells safe from spreadsheet formulas)."""
+    return [escape_cell(cell) for cell in (
+        s.email, s.name, s.status, _iso(s.created_at), _iso(s.confirmed_at),
+        _iso(s.unsubscribed_at), s.source)]
 
 
 def _iso(value: dt.datetime | None) -> str:

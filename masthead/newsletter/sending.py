@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-import ssl
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -22,6 +21,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from masthead.config import NewsletterConfig
+from masthead.mail import connection as mail_connection
+from masthead.mail import keys as mail_keys
+from masthead.mail import server as mail_server
 from masthead.newsletter import actions, dkim_sign, links, message
 from masthead.newsletter.addresses import return_path, unsubscribe_address
 from masthead.newsletter.models import Delivery, Send, Subscriber
@@ -33,16 +35,8 @@ BACKOFF = [60, 300, 900, 3600, 4 * 3600]  # seconds before attempts 2, 3, ...
 
 
 def connect(smtp) -> smtplib.SMTP:
-    if smtp.security == "tls":
-        conn: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=60,
-                                              context=ssl.create_default_context())
-    else:
-        conn = smtplib.SMTP(smtp.host, smtp.port, timeout=60)
-        if smtp.security == "starttls":
-            conn.starttls(context=ssl.create_default_context())
-    if smtp.username:
-        conn.login(smtp.username, smtp.password)
-    return conn
+    """A logged-in connection to the mail server in use (or to the demo's outbox)."""
+    return mail_connection.connect(smtp)
 
 
 def prepare(send_id: int) -> list[tuple[int, int]]:
@@ -169,16 +163,17 @@ def deliver(send_id: int, first: int, last: int) -> tuple[int, int, dt.datetime 
     Each accepted message is marked sent as soon as the server says so, by this thread
     alone; a kill loses at most the copies in flight (one per connection)."""
 
-    smtp = settings.MASTHEAD_SMTP
+    smtp = mail_server.current()
+    if smtp is None:
+        return 0, 0, None
     options = getattr(settings, "MASTHEAD_NEWSLETTER", None) or NewsletterConfig()
     send = Send.objects.get(pk=send_id)
     site = current_site()
     list_id = f"newsletter.{site.origin.split('://', 1)[-1]}"
-    dkim = getattr(settings, "MASTHEAD_DKIM", None)
+    dkim = mail_keys.current()
     dkim_key = b""
     if dkim is not None:
-
-        dkim_key = dkim_sign.read_key(dkim.private_key_file)
+        dkim_key = dkim.pem if dkim.key_file is None else dkim_sign.read_key(dkim.key_file)
     template = message.Template(subject=send.subject, html=send.html, text=send.text,
                                 sender=smtp.from_address, site_title=site.title,
                                 list_id=list_id)

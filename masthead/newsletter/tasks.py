@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
+from masthead.mail import server as mail_server
 from masthead.newsletter import links
 from masthead.newsletter.models import Subscriber
 from masthead.newsletter.sending import deliver, prepare
@@ -21,7 +21,7 @@ def _send(to: str, subject: str, body: str) -> None:
 def send_confirmation(subscriber_id: int) -> str:
 
     sub = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.PENDING).first()
-    if sub is None or settings.MASTHEAD_SMTP is None:
+    if sub is None or not mail_server.configured():
         return "nothing to send"
     site = current_site()
     _send(sub.email, f"Confirm your subscription to {site.title}",
@@ -36,7 +36,7 @@ def send_confirmation(subscriber_id: int) -> str:
 def send_welcome(subscriber_id: int) -> str:
 
     sub = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.CONFIRMED).first()
-    if sub is None or settings.MASTHEAD_SMTP is None:
+    if sub is None or not mail_server.configured():
         return "nothing to send"
     site = current_site()
     _send(sub.email, f"Welcome to {site.title}",
@@ -60,7 +60,7 @@ def prepare_send(send_id: int) -> str:
 def deliver_batch(send_id: int, first: int, last: int) -> str:
     """Send one batch; what failed for now comes back later as a job of its own."""
 
-    if settings.MASTHEAD_SMTP is None:
+    if not mail_server.configured():
         return "no mail server"
     sent, failed, retry_at = deliver(send_id, first, last)
     if retry_at is not None:

@@ -174,16 +174,16 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     whose body never rendered is left out)."""
     from dataclasses import replace
 
-    from django.conf import settings
     from django.db import connection
     from django.utils import timezone as djtz
 
     from masthead.content.models import Author, OldURL, Post, PostAuthor, PostTag, Site, Tag
+    from masthead.mail import server as mail_server
     from masthead.sitegen.postviews import Maker, is_future_post
 
     site = Site.objects.get()
     view = replace(site_view(site),
-                   newsletter=getattr(settings, "MASTHEAD_SMTP", None) is not None)
+                   newsletter=mail_server.configured())
     tz = zoneinfo.ZoneInfo(site.timezone)
     now = now or djtz.now()
     # Raw SQL: the ORM's per-value conversions cost more than the query at 10,000 posts.

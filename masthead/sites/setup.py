@@ -99,7 +99,40 @@ def make_demo(directory: Path, *, url: str) -> SiteDir:
 
     import_markdown_folder(site, DEMO_CONTENT)
     update_settings({"url": url})
+    _demo_mail(site)
     return site
+
+
+DEMO_MAIL = """
+# The demo has no mail server: every message the site sends (sign-up confirmations,
+# newsletters, invitations) is written to this folder instead, and the studio's Outbox
+# shows it. For real mail, replace this section (see docs/newsletter.md).
+[smtp]
+folder = ".masthead/outbox"
+from_address = "The Long Margin <letters@demo.invalid>"
+"""
+
+
+def _demo_mail(site: SiteDir) -> None:
+    """The whole newsletter without a mail server: a folder outbox in masthead.toml (a
+    site that names a mail server of its own keeps it)."""
+    import os
+    import tomllib
+
+    from django.conf import settings
+
+    from masthead.config import load_config
+
+    path = site.root / "masthead.toml"
+    text = path.read_text(encoding="utf-8")
+    if "smtp" in tomllib.loads(text):
+        return
+    tmp = path.with_name(f".masthead.toml.{os.getpid()}.tmp")
+    tmp.write_text(text.rstrip("\n") + "\n" + DEMO_MAIL, encoding="utf-8")
+    os.replace(tmp, path)
+    # This process read the file before: the build it runs next must see the outbox too
+    # (pages carry the sign-up form when the site can send mail).
+    settings.MASTHEAD_SMTP = load_config(site.root).smtp
 
 
 DEMO_EMAIL = "writer@demo.invalid"

@@ -1,8 +1,11 @@
 from django.urls import path, re_path
 
 from masthead.studio.views import access, accounts, newsletter, posts, site, sources
+from masthead.studio.views import email as email_page
 from masthead.studio.views import live as live_views
 from masthead.studio.views import media as media_views
+from masthead.studio.views import outbox as outbox_page
+from masthead.studio.views import people as people_page
 from masthead.studio.views import preview as preview_views
 
 urlpatterns = [
@@ -25,5 +28,15 @@ urlpatterns = [
     path("studio/sources/", sources.sources_view, name="sources"),
     path("studio/newsletter/", newsletter.newsletter_view, name="newsletter"),
     path("studio/posts/<int:post_id>/live/", live_views.post_live, name="post_live"),
+    path("studio/email/", email_page.email_view, name="email"),
+    path("studio/outbox/", outbox_page.outbox_view, name="outbox"),
+    path("studio/outbox/<str:name>/", outbox_page.message_view, name="outbox_message"),
+    path("studio/outbox/<str:name>/html/", outbox_page.message_html, name="outbox_html"),
+    path("studio/people/", people_page.people_view, name="people"),
+    path("studio/invitation/<str:token>/", people_page.invitation_view, name="invitation"),
+    path("studio/newsletter/import/", newsletter.import_view, name="newsletter_import"),
+    path("studio/newsletter/export.csv", newsletter.export_view, name="newsletter_export"),
+    path("studio/newsletter/send/<int:post_id>/", newsletter.send_view, name="newsletter_send"),
+    path("studio/newsletter/progress/", newsletter.progress_view, name="newsletter_progress"),
     re_path(r"^studio/static/(?P<path>[\w./-]+)$", access.static, name="studio_static"),
 ]

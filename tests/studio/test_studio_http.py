@@ -441,7 +441,7 @@ def test_without_a_mail_server_the_owner_sets_passwords(studio):
     page = owner.get("/studio/newsletter/")
     assert "No mail server is set up" in page.text and 'value="add"' not in page.text
     r = owner.post("/studio/newsletter/", {"action": "add", "email": "reader@example.org"})
-    assert r.status_code == 400 and "[smtp] section" in r.text
+    assert r.status_code == 400 and "set one up on the Email page" in r.text
 
 
 def test_a_new_slug_keeps_the_old_address_alive(studio):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.tokens import default_token_generator
 from django.http import (
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from masthead.accounts.actions import request_password_reset, set_password
 from masthead.accounts.models import User
 from masthead.errors import AccountError
+from masthead.mail import server as mail_server
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -52,7 +52,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def password_reset(request: HttpRequest) -> HttpResponse:
 
-    enabled = settings.MASTHEAD_SMTP is not None
+    enabled = mail_server.configured()
     sent = False
     if request.method == "POST" and enabled:
         request_password_reset(request.POST.get("email", ""))

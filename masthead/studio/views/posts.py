@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -26,6 +25,7 @@ from masthead.accounts import permissions
 from masthead.accounts.models import Role
 from masthead.content.models import Post, Revision, Source, get_site
 from masthead.errors import ContentError
+from masthead.mail import server as mail_server
 from masthead.publishing import actions as publishing
 from masthead.studio.views.access import studio_login_required
 from masthead.studio.views.sources import source_label
@@ -117,7 +117,7 @@ def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | N
         "tags_text": ", ".join(draft.tags if draft else []),
         "kind": post.kind if post else request.GET.get("kind", Post.POST),
         "restored_autosave": restored,
-        "newsletter": settings.MASTHEAD_SMTP is not None and (post is None or (
+        "newsletter": mail_server.configured() and (post is None or (
             post.kind == Post.POST and not post.sends.exists())),
         "sources": _cite_choices(),
     }, status=status)
@@ -199,7 +199,7 @@ def _act(request: HttpRequest, post: Post, action: str) -> HttpResponse:
     if action in _PUBLISHING and not permissions.can_publish(user, post):
         raise PermissionDenied("your role may write drafts; an editor publishes them")
     draft = _draft_from(request)
-    email = settings.MASTHEAD_SMTP is not None and request.POST.get("email") == "1"
+    email = mail_server.configured() and request.POST.get("email") == "1"
     try:
         if action == "save":
             post = publishing.save_post(user, post.pk, draft)
