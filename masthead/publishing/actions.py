@@ -74,18 +74,44 @@ class Draft:
                      excerpt=self.excerpt.strip(), tags=tags, canonical_url=url)
 
 
-def byline_for(user: User) -> Author:
-    """The author a studio account writes as, made on first use."""
+def byline_for(user: User | None) -> Author | None:
+    """The author a studio account writes as: its own profile, found or made on first
+    use. A profile nobody claims yet (an import's) is the writer's when it has their
+    email address or their name; an owner without one writes as the site's author (the
+    "Default author" setting: on a one-writer site, the owner), so an account's
+    placeholder name ("Demo Writer", the start of an email address) never becomes a
+    byline when the site names its author. Without an account (the command line), the
+    site's author; None when the site names none (the pages then show no byline)."""
 
+    site_author = " ".join(get_site().author.split())
+    if user is None:
+        if not site_author:
+            return None
+        return (Author.objects.filter(name=site_author).order_by("user_id", "id").first()
+                or _new_author(site_author, None))
     author = Author.objects.filter(user=user).first()
     if author is not None:
         return author
-    base = slugify(user.display_name) or "author"
+    free = Author.objects.filter(user__isnull=True).order_by("id")
+    named = " ".join(user.name.split())
+    claim = (user.email and free.filter(email__iexact=user.email).first()) or (
+        named and free.filter(name=named).first())
+    if not claim and user.role == "owner" and site_author:
+        claim = free.filter(name=site_author).first() or _new_author(site_author, user)
+    if claim:
+        claim.user = user
+        claim.save(update_fields=["user"])
+        return claim
+    return _new_author(named or user.display_name, user)
+
+
+def _new_author(name: str, user: User | None) -> Author:
+    base = slugify(name) or "author"
     slug, n = base, 1
     while Author.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
-    return Author.objects.create(slug=slug, name=user.display_name, email=user.email,
+    return Author.objects.create(slug=slug, name=name, email=user.email if user else "",
                                  user=user)
 
 
@@ -174,7 +200,9 @@ def create_post(user: User, draft: Draft, *, kind: str = Post.POST) -> Post:
     post = Post(kind=kind, status=Post.DRAFT)
     _apply(post, draft)
     post.save()
-    PostAuthor.objects.create(post=post, author=byline_for(user), position=0)
+    author = byline_for(user)
+    if author is not None:
+        PostAuthor.objects.create(post=post, author=author, position=0)
     _set_tags(post, draft.tags)
     _revision(post, Revision.SAVE, user, draft)
     return post
