@@ -189,6 +189,15 @@ def check_renders(body: str) -> None:
                             missing_source=isinstance(exc, UnknownKeyError)) from None
 
 
+def _not_trashed(post: Post) -> Post:
+    """A post in the Trash is changed only by restoring it (its text stays as it was
+    trashed, and it cannot go on the site from there)."""
+    if post.status == Post.TRASHED:
+        raise ContentError(f"the {post.kind} '{post.title}' is in the Trash: restore it "
+                           "first", field="status")
+    return post
+
+
 def tag_names(post: Post) -> list[str]:
     return [pt.tag.name for pt in PostTag.objects.filter(post=post).select_related("tag")
             .order_by("position")]
@@ -224,7 +233,7 @@ def save_post(user: User, post_id: int, draft: Draft) -> Post:
     """Store the editor's text in the post; a published post is rebuilt (so its new text
     is checked first, as publishing checks it: see :func:`check_renders`)."""
     draft = draft.checked()
-    post = Post.objects.select_for_update().get(pk=post_id)
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     if post.status in (Post.PUBLISHED, Post.SCHEDULED):
         check_renders(draft.body)
         post.render_problem = ""  # it renders now; the build confirms it
@@ -251,7 +260,7 @@ def autosave(user: User, post_id: int, draft: Draft) -> Revision:
     minute of the previous one replace it, so history keeps one a minute.
     """
     draft = draft.checked()
-    post = Post.objects.select_for_update().get(pk=post_id)
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     if post.status in (Post.DRAFT, Post.UNPUBLISHED):
         _apply(post, draft)
         post.save()
@@ -279,12 +288,12 @@ def _take_draft(post: Post, draft: Draft | None) -> None:
 
 
 @transaction.atomic
-def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
+def publish_post(user: User | None, post_id: int, draft: Draft | None = None, *,
                  email: bool = False) -> Post:
     """Publish now (with the editor's text, if given); the build makes it live, and with
     ``email`` the newsletter sends it to the subscribers (once per post). A text the build
     could not render is refused first (:class:`NotReadyError`), with nothing changed."""
-    post = Post.objects.select_for_update().get(pk=post_id)
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     before = post.address() if post.status == Post.PUBLISHED else None
     _take_draft(post, draft)
     now = timezone.now()
@@ -305,7 +314,7 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
 
 
 @transaction.atomic
-def schedule_post(user: User, post_id: int, when: dt.datetime,
+def schedule_post(user: User | None, post_id: int, when: dt.datetime,
                   draft: Draft | None = None, *, email: bool = False) -> Post:
     """Publish at a time to come (the worker does it, and with ``email`` then sends it
     to the subscribers); a past time publishes now."""
@@ -313,7 +322,7 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
         raise ContentError("needs a time zone", field="published_at")
     if when <= timezone.now():
         return publish_post(user, post_id, draft, email=email)
-    post = Post.objects.select_for_update().get(pk=post_id)
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     _take_draft(post, draft)
     was_live = post.status == Post.PUBLISHED
     post.status = Post.SCHEDULED
@@ -328,8 +337,8 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
 
 
 @transaction.atomic
-def unpublish_post(user: User, post_id: int) -> Post:
-    post = Post.objects.select_for_update().get(pk=post_id)
+def unpublish_post(user: User | None, post_id: int) -> Post:
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     was_live = post.status == Post.PUBLISHED
     post.status = Post.UNPUBLISHED if post.status == Post.PUBLISHED else Post.DRAFT
     post.email_on_publish = False

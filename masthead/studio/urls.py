@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from masthead.studio.views import access, accounts, newsletter, posts, site, sources
+from masthead.studio.views import trash as trash_views
 
 urlpatterns = [
     path("studio/", posts.post_list, name="posts"),
@@ -19,5 +20,9 @@ urlpatterns = [
     path("studio/settings/", site.site_settings_view, name="site_settings"),
     path("studio/sources/", sources.sources_view, name="sources"),
     path("studio/newsletter/", newsletter.newsletter_view, name="newsletter"),
+    path("studio/trash/", trash_views.trash_view, name="trash"),
+    path("studio/posts/<int:post_id>/trash/", trash_views.trash_post, name="trash_post"),
+    path("studio/posts/<int:post_id>/restore/", trash_views.restore_post, name="restore_post"),
+    path("studio/posts/<int:post_id>/delete/", trash_views.delete_post, name="delete_post"),
     re_path(r"^studio/static/(?P<path>[\w./-]+)$", access.static, name="studio_static"),
 ]

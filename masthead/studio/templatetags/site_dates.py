@@ -16,3 +16,9 @@ register = template.Library()
 @register.filter(expects_localtime=False)
 def site_time(value: dt.datetime | None, zone: str = "UTC") -> str:
     return _site_time(value, zone or "UTC")
+
+
+@register.filter(expects_localtime=False)
+def site_time_seconds(value: dt.datetime | None, zone: str = "UTC") -> str:
+    """The same to the second (revisions a few seconds apart)."""
+    return _site_time(value, zone or "UTC", seconds=True)
