@@ -61,8 +61,9 @@ class Post(models.Model):
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"  # was published, then taken down
+    TRASHED = "trashed"  # in the Trash: restorable until the worker purges it
     STATUSES = [(DRAFT, "draft"), (SCHEDULED, "scheduled"), (PUBLISHED, "published"),
-                (UNPUBLISHED, "unpublished")]
+                (UNPUBLISHED, "unpublished"), (TRASHED, "in the Trash")]
 
     kind = models.CharField(max_length=8, choices=KINDS, default=POST)
     slug = models.SlugField(max_length=200, allow_unicode=True)
@@ -96,6 +97,10 @@ class Post(models.Model):
     # words; empty once it renders. The site keeps the last good body meanwhile, or
     # leaves a post that never rendered out (render_key stays empty).
     render_problem = models.TextField(blank=True, default="")
+    # In the Trash since (its status is TRASHED), and the status it had before, which
+    # restoring gives back; a trashed post keeps its slug, so it returns at its address.
+    trashed_at = models.DateTimeField(null=True, blank=True)
+    trashed_from = models.CharField(max_length=12, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -167,6 +172,22 @@ class OldURL(models.Model):
 
     path = models.CharField(max_length=1000, unique=True)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_urls")
+
+
+class GoneAddress(models.Model):
+    """An address a published post had before it went to the Trash: the site answers
+    410 Gone there (a reader's link says the post was withdrawn, not mistyped), or 301
+    to the ``replacement`` the writer chose. The row outlives the post (``post`` is
+    emptied when the Trash is purged), so the address keeps its answer; restoring the
+    post deletes its rows."""
+
+    path = models.CharField(max_length=1000, unique=True)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="gone_addresses")
+    replacement = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    title = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
 
 
 class Source(models.Model):

@@ -14,6 +14,7 @@ import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,11 +87,11 @@ def _links(value: Any) -> list[dict[str, str]]:
     out = []
     for i, item in enumerate(value, 1):
         if not isinstance(item, dict) or set(item) != {"label", "url"}:
-            raise ValueError(f"item {i} must have exactly a label and a url")
+            raise ValueError(f"link {i} must have exactly a label and a url")
         try:
             out.append({"label": _line(item["label"]), "url": _absolute_url(item["url"])})
         except ValueError as exc:
-            raise ValueError(f"item {i}: {exc}") from None
+            raise ValueError(f"link {i}: {exc}") from None
     return out
 
 
@@ -153,20 +154,26 @@ def _switch_shown(value: Any) -> str:
     return "true" if value else ""
 
 
-def _links_shown(value: Any) -> str:
-    return "\n".join(f"{x['label']} | {x['url']}" for x in value or ())
+def _links_shown(value: Any) -> list[dict[str, str]]:
+    return [{"label": x["label"], "url": x["url"]} for x in value or ()]
 
 
-def _links_read(raw: str) -> list[dict[str, str]]:
-    """One link a line, "Label | https://...": the label may itself hold a "|"."""
+def _links_read(rows: Any) -> list[dict[str, str]]:
+    """The form's rows of label and address, numbered as the form shows them; a row
+    left empty is no link (that is how a row is removed without JavaScript)."""
     links = []
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
+    for n, row in enumerate(rows or (), 1):
+        label, url = row.get("label", "").strip(), row.get("url", "").strip()
+        if not label and not url:
             continue
-        label, sep, url = line.rpartition("|")
-        if not sep:
-            raise ValueError(f"line {n}: write it as Label | https://...")
-        links.append({"label": label.strip(), "url": url.strip()})
+        if not url:
+            raise ValueError(f"link {n}: give its address (https://...)")
+        if not label:
+            raise ValueError(f"link {n}: give it a label, the words readers see")
+        try:
+            links.append({"label": _line(label), "url": _absolute_url(url)})
+        except ValueError as exc:
+            raise ValueError(f"link {n}: {exc}") from None
     return links
 
 
@@ -177,8 +184,8 @@ class Kind:
     only for text the form's own layout cannot read)."""
 
     name: str
-    to_form: Callable[[Any], str]
-    from_form: Callable[[str], Any]
+    to_form: Callable[[Any], Any]  # text; for links, rows of {label, url}
+    from_form: Callable[[Any], Any]
     hint: str = ""  # said in the form after the setting's help
 
 
@@ -187,7 +194,8 @@ TEXT = Kind("text", _shown, _lines)
 SWITCH = Kind("switch", _switch_shown, _ticked)
 NUMBER = Kind("number", _shown, str.strip)
 CHOICE = Kind("choice", _shown, str.strip)
-LINKS = Kind("links", _links_shown, _links_read, hint="One per line: Label | https://...")
+LINKS = Kind("links", _links_shown, _links_read,
+             hint="A row a link: its label, and its address (https://...).")
 KINDS = (LINE, TEXT, SWITCH, NUMBER, CHOICE, LINKS)
 
 
@@ -254,21 +262,31 @@ class FormField:
     """A setting as the form shows it: its text, and for a choice, the options to pick."""
 
     setting: Setting
-    value: str
+    value: Any  # text; for links, the rows
     options: list[Choice] = field(default_factory=list)
 
 
-def form_values(site: object) -> dict[str, str]:
+def form_values(site: object) -> dict[str, Any]:
     """The stored settings as the form's text."""
     return {s.name: s.kind.to_form(getattr(site, s.name)) for s in SETTINGS}
 
 
-def posted_values(data: Mapping[str, str]) -> dict[str, str]:
-    """The form's text as sent; a field not sent (an unticked box) is empty."""
-    return {s.name: data.get(s.name) or "" for s in SETTINGS}
+def posted_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's text as sent; a field not sent (an unticked box) is empty. A list of
+    links comes as rows: the fields NAME-label and NAME-url, one of each a row."""
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.kind is LINKS:
+            getlist = getattr(data, "getlist", lambda name: [])
+            labels, urls = getlist(f"{s.name}-label"), getlist(f"{s.name}-url")
+            values[s.name] = [{"label": label, "url": url} for label, url in
+                              zip_longest(labels, urls, fillvalue="")]
+        else:
+            values[s.name] = data.get(s.name) or ""
+    return values
 
 
-def read_form(values: Mapping[str, str], site_root: Path | None) -> dict[str, Any]:
+def read_form(values: Mapping[str, Any], site_root: Path | None) -> dict[str, Any]:
     """The form's text as values for :func:`validate` (which the settings action runs),
     or a ContentError naming the field when the text cannot be read or a choice is one
     the site cannot use."""
@@ -284,13 +302,16 @@ def read_form(values: Mapping[str, str], site_root: Path | None) -> dict[str, An
     return out
 
 
-def form_fields(values: Mapping[str, str], site_root: Path | None) -> list[FormField]:
+def form_fields(values: Mapping[str, Any], site_root: Path | None) -> list[FormField]:
     """Every setting, in the table's order, ready for the form's template. A value that
     is not among a choice's options (a style file since removed, a rare language tag
-    set from the command line) is offered first, so showing the form never changes it."""
+    set from the command line) is offered first, so showing the form never changes it.
+    A list of links gets an empty row more, to add one without JavaScript."""
     fields = []
     for s in SETTINGS:
         value = values.get(s.name, "")
+        if s.kind is LINKS:
+            value = [*(value or []), {"label": "", "url": ""}]
         options = s.options(site_root) if s.options is not None else []
         if s.options is not None and value not in {c.value for c in options}:
             options = [Choice(value, value), *options]

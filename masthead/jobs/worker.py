@@ -29,7 +29,7 @@ from masthead.jobs.wake import Doorbell
 STALE_AFTER = dt.timedelta(minutes=10)  # a job "running" this long was orphaned
 # Jobs every starting worker queues: they catch up on what happened while no worker ran
 # (a scheduled post whose time passed during an outage, an import, a restored backup).
-ON_START = ["publishing.catch_up_scheduled"]
+ON_START = ["publishing.catch_up_scheduled", "publishing.purge_trash"]
 
 log = logging.getLogger("masthead.jobs")
 

@@ -74,18 +74,44 @@ class Draft:
                      excerpt=self.excerpt.strip(), tags=tags, canonical_url=url)
 
 
-def byline_for(user: User) -> Author:
-    """The author a studio account writes as, made on first use."""
+def byline_for(user: User | None) -> Author | None:
+    """The author a studio account writes as: its own profile, found or made on first
+    use. A profile nobody claims yet (an import's) is the writer's when it has their
+    email address or their name; an owner without one writes as the site's author (the
+    "Default author" setting: on a one-writer site, the owner), so an account's
+    placeholder name ("Demo Writer", the start of an email address) never becomes a
+    byline when the site names its author. Without an account (the command line), the
+    site's author; None when the site names none (the pages then show no byline)."""
 
+    site_author = " ".join(get_site().author.split())
+    if user is None:
+        if not site_author:
+            return None
+        return (Author.objects.filter(name=site_author).order_by("user_id", "id").first()
+                or _new_author(site_author, None))
     author = Author.objects.filter(user=user).first()
     if author is not None:
         return author
-    base = slugify(user.display_name) or "author"
+    free = Author.objects.filter(user__isnull=True).order_by("id")
+    named = " ".join(user.name.split())
+    claim = (user.email and free.filter(email__iexact=user.email).first()) or (
+        named and free.filter(name=named).first())
+    if not claim and user.role == "owner" and site_author:
+        claim = free.filter(name=site_author).first() or _new_author(site_author, user)
+    if claim:
+        claim.user = user
+        claim.save(update_fields=["user"])
+        return claim
+    return _new_author(named or user.display_name, user)
+
+
+def _new_author(name: str, user: User | None) -> Author:
+    base = slugify(name) or "author"
     slug, n = base, 1
     while Author.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
-    return Author.objects.create(slug=slug, name=user.display_name, email=user.email,
+    return Author.objects.create(slug=slug, name=name, email=user.email if user else "",
                                  user=user)
 
 
@@ -163,6 +189,15 @@ def check_renders(body: str) -> None:
                             missing_source=isinstance(exc, UnknownKeyError)) from None
 
 
+def _not_trashed(post: Post) -> Post:
+    """A post in the Trash is changed only by restoring it (its text stays as it was
+    trashed, and it cannot go on the site from there)."""
+    if post.status == Post.TRASHED:
+        raise ContentError(f"the {post.kind} '{post.title}' is in the Trash: restore it "
+                           "first", field="status")
+    return post
+
+
 def tag_names(post: Post) -> list[str]:
     return [pt.tag.name for pt in PostTag.objects.filter(post=post).select_related("tag")
             .order_by("position")]
@@ -174,7 +209,9 @@ def create_post(user: User, draft: Draft, *, kind: str = Post.POST) -> Post:
     post = Post(kind=kind, status=Post.DRAFT)
     _apply(post, draft)
     post.save()
-    PostAuthor.objects.create(post=post, author=byline_for(user), position=0)
+    author = byline_for(user)
+    if author is not None:
+        PostAuthor.objects.create(post=post, author=author, position=0)
     _set_tags(post, draft.tags)
     _revision(post, Revision.SAVE, user, draft)
     return post
@@ -196,7 +233,7 @@ def save_post(user: User, post_id: int, draft: Draft) -> Post:
     """Store the editor's text in the post; a published post is rebuilt (so its new text
     is checked first, as publishing checks it: see :func:`check_renders`)."""
     draft = draft.checked()
-    post = Post.objects.select_for_update().get(pk=post_id)
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     if post.status in (Post.PUBLISHED, Post.SCHEDULED):
         check_renders(draft.body)
         post.render_problem = ""  # it renders now; the build confirms it
@@ -223,7 +260,7 @@ def autosave(user: User, post_id: int, draft: Draft) -> Revision:
     minute of the previous one replace it, so history keeps one a minute.
     """
     draft = draft.checked()
-    post = Post.objects.select_for_update().get(pk=post_id)
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     if post.status in (Post.DRAFT, Post.UNPUBLISHED):
         _apply(post, draft)
         post.save()
@@ -251,12 +288,12 @@ def _take_draft(post: Post, draft: Draft | None) -> None:
 
 
 @transaction.atomic
-def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
+def publish_post(user: User | None, post_id: int, draft: Draft | None = None, *,
                  email: bool = False) -> Post:
     """Publish now (with the editor's text, if given); the build makes it live, and with
     ``email`` the newsletter sends it to the subscribers (once per post). A text the build
     could not render is refused first (:class:`NotReadyError`), with nothing changed."""
-    post = Post.objects.select_for_update().get(pk=post_id)
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     before = post.address() if post.status == Post.PUBLISHED else None
     _take_draft(post, draft)
     now = timezone.now()
@@ -277,7 +314,7 @@ def publish_post(user: User, post_id: int, draft: Draft | None = None, *,
 
 
 @transaction.atomic
-def schedule_post(user: User, post_id: int, when: dt.datetime,
+def schedule_post(user: User | None, post_id: int, when: dt.datetime,
                   draft: Draft | None = None, *, email: bool = False) -> Post:
     """Publish at a time to come (the worker does it, and with ``email`` then sends it
     to the subscribers); a past time publishes now."""
@@ -285,7 +322,7 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
         raise ContentError("needs a time zone", field="published_at")
     if when <= timezone.now():
         return publish_post(user, post_id, draft, email=email)
-    post = Post.objects.select_for_update().get(pk=post_id)
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     _take_draft(post, draft)
     was_live = post.status == Post.PUBLISHED
     post.status = Post.SCHEDULED
@@ -300,8 +337,8 @@ def schedule_post(user: User, post_id: int, when: dt.datetime,
 
 
 @transaction.atomic
-def unpublish_post(user: User, post_id: int) -> Post:
-    post = Post.objects.select_for_update().get(pk=post_id)
+def unpublish_post(user: User | None, post_id: int) -> Post:
+    post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     was_live = post.status == Post.PUBLISHED
     post.status = Post.UNPUBLISHED if post.status == Post.PUBLISHED else Post.DRAFT
     post.email_on_publish = False

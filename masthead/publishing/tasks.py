@@ -3,6 +3,7 @@ may run again; actions enqueue them by name (``"publishing.build_site"``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from masthead.children import WarmChild
 from masthead.config import load_config
 from masthead.content.models import Post
 from masthead.jobs.queue import enqueue
+from masthead.publishing import trash
 from masthead.publishing.actions import publish_scheduled_post
 from masthead.site import SiteDir
 from masthead.sitegen.pipeline import build, tidy_between_builds
@@ -96,6 +98,26 @@ def catch_up_scheduled() -> int:
     if due:
         log.info("%d scheduled post(s) are due", len(due))
     return len(due)
+
+
+PURGE_EVERY = dt.timedelta(days=1)
+
+
+@task()
+def purge_trash() -> int:
+    """Delete what has been in the Trash for 30 days, then come back in a day. A
+    starting worker queues this (jobs/worker.py ON_START); the next day's run is queued
+    unless one is already waiting, so restarts do not multiply it."""
+
+    count = trash.purge_trash()
+    if count:
+        log.info("purged %d post(s) from the Trash", count)
+    with transaction.atomic():
+        waiting = DBTaskResult.objects.filter(task_path=purge_trash.module_path,
+                                              status="READY").exists()
+        if not waiting:
+            enqueue("publishing.purge_trash", when=timezone.now() + PURGE_EVERY)
+    return count
 
 
 def last_build_problem() -> str:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from masthead.content import addresses
 from masthead.render import markdown
+from masthead.sitegen.gone import gone_addresses
 
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
 
@@ -115,6 +116,7 @@ class Snapshot:
     posts: tuple[PostView, ...]  # published posts, oldest first
     pages: tuple[PostView, ...]
     tags: dict[str, TagView] = field(default_factory=dict)
+    gone: tuple[tuple[str, str], ...] = ()  # trashed posts' addresses: (410, or 301 to)
 
 
 def _aware(value) -> dt.datetime | None:
@@ -230,7 +232,8 @@ def load(now: dt.datetime | None = None) -> Snapshot:
     maker.keep()
     used_tags = {t.slug: t for p in posts for t in p.tags}
     return Snapshot(site=view, posts=tuple(posts), pages=tuple(pages),
-                    tags=dict(sorted(used_tags.items())))
+                    tags=dict(sorted(used_tags.items())),
+                    gone=gone_addresses({p.id: p.path for p in (*posts, *pages)}))
 
 
 def _comments(tz: zoneinfo.ZoneInfo) -> dict[int, tuple[CommentView, ...]]:

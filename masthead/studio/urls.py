@@ -7,6 +7,7 @@ from masthead.studio.views import media as media_views
 from masthead.studio.views import outbox as outbox_page
 from masthead.studio.views import people as people_page
 from masthead.studio.views import preview as preview_views
+from masthead.studio.views import trash as trash_views
 
 urlpatterns = [
     path("studio/", posts.post_list, name="posts"),
@@ -38,5 +39,9 @@ urlpatterns = [
     path("studio/newsletter/export.csv", newsletter.export_view, name="newsletter_export"),
     path("studio/newsletter/send/<int:post_id>/", newsletter.send_view, name="newsletter_send"),
     path("studio/newsletter/progress/", newsletter.progress_view, name="newsletter_progress"),
+    path("studio/trash/", trash_views.trash_view, name="trash"),
+    path("studio/posts/<int:post_id>/trash/", trash_views.trash_post, name="trash_post"),
+    path("studio/posts/<int:post_id>/restore/", trash_views.restore_post, name="restore_post"),
+    path("studio/posts/<int:post_id>/delete/", trash_views.delete_post, name="delete_post"),
     re_path(r"^studio/static/(?P<path>[\w./-]+)$", access.static, name="studio_static"),
 ]

@@ -1,8 +1,9 @@
 """Serve public/ the way a good static host does (an ASGI application).
 
 ETag and Last-Modified with 304s, Brotli/gzip compression for text (compressed once,
-kept in memory), the site's 404 page, /dir -> /dir/ redirects, and the 301s listed in
-public/_redirects (old URLs of imported posts). Dotfiles are never served.
+kept in memory), the site's 404 page, /dir -> /dir/ redirects, and the rules listed in
+public/_redirects: 301s (old URLs of imported posts) and 410s (posts in the Trash,
+answered with the site's 410 page). Dotfiles are never served.
 
 The hot path is one dictionary lookup: each address maps to a cached file, checked
 against the disk at most once a second, so a rebuild shows within a second while a
@@ -137,6 +138,7 @@ class StaticSite:
         self.max_entries = max_entries
         self.cached = 0
         self.redirects: dict[str, str] = {}
+        self.gone: dict[str, str] = {}  # address -> the page that says it is gone
         self.redirects_key: tuple = ()
         self.redirects_checked = -RECHECK
 
@@ -251,7 +253,7 @@ class StaticSite:
         try:
             st = path.stat()
         except OSError:
-            self.redirects, self.redirects_key = {}, ()
+            self.redirects, self.gone, self.redirects_key = {}, {}, ()
             return
         key = (st.st_mtime_ns, st.st_size)
         if key == self.redirects_key:
@@ -260,12 +262,13 @@ class StaticSite:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:  # a folder, say: the site is served without its old URLs
             text = ""
-        rules = {}
+        rules, gone = {}, {}
         for line in text.splitlines():
             parts = line.split()
             if len(parts) >= 2 and not line.startswith("#"):
-                rules[normalise(parts[0]) or parts[0]] = parts[1]
-        self.redirects, self.redirects_key = rules, key
+                kept = gone if parts[2:3] == ["410"] else rules
+                kept[normalise(parts[0]) or parts[0]] = parts[1]
+        self.redirects, self.gone, self.redirects_key = rules, gone, key
 
     # -- requests -------------------------------------------------------------------
 
@@ -293,6 +296,9 @@ class StaticSite:
                 return self._redirect(target)
             if folder:
                 return self._redirect(url_of(path + "/"), query)
+            page = self.gone.get(path) or self.gone.get(path.rstrip("/") + "/")
+            if page:
+                return self._gone(page, get_header, head)
             return self._not_found(get_header, head)
         cache = (b"public, max-age=31536000, immutable" if query.startswith(b"v=")
                  else b"public, max-age=0, must-revalidate")
@@ -303,6 +309,14 @@ class StaticSite:
         if entry is None:
             return self._plain(404, b"Not found\n")
         return self._serve(entry, get_header, 404, head, b"no-cache", conditional=False)
+
+    def _gone(self, page: str, get_header, head: bool) -> Response:
+        """410 Gone, with the page the rule names (the theme's "withdrawn" page)."""
+        canonical = normalise(page)
+        entry = self._entry(canonical)[0] if canonical else None
+        if entry is None:
+            return self._plain(410, b"Gone\n")
+        return self._serve(entry, get_header, 410, head, b"no-cache", conditional=False)
 
     def _redirect(self, location: str, query: bytes = b"") -> Response:
         """A 301 to a location written in ASCII (a post's address may have any letters);

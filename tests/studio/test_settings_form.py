@@ -22,17 +22,21 @@ CONTROLS = {
     "switch": ("input", "checkbox"),
     "number": ("input", "number"),
     "choice": ("select", None),
-    "links": ("textarea", None),
+    "links": ("input", None),  # rows of two: NAME-label and NAME-url
 }
 
 
-def form_of(html: str) -> dict[str, str]:
-    """What a browser would send back for the form as shown, untouched."""
+def form_of(html: str) -> dict[str, str | list[str]]:
+    """What a browser would send back for the form as shown, untouched (a name that
+    several fields share, as the rows of links do, with a list of their values)."""
     tree = HTMLParser(html)
-    sent = {}
+    sent: dict = {}
     for el in tree.css("#settings-form [name]"):
         name = el.attributes["name"]
         if name == "csrfmiddlewaretoken":
+            continue
+        if name.endswith(("-label", "-url")):
+            sent.setdefault(name, []).append(el.attributes.get("value") or "")
             continue
         if el.tag == "textarea":
             sent[name] = el.text()
@@ -55,11 +59,21 @@ def stored(site) -> str:
 def test_every_setting_of_the_table_is_in_the_form_with_its_kinds_control(studio):
     page = studio.session("owner").get("/studio/settings/")
     tree = HTMLParser(page.text)
-    named = [el.attributes["name"] for el in tree.css("#settings-form [name]")]
+    named = [el.attributes["name"].removesuffix("-label").removesuffix("-url")
+             for el in tree.css("#settings-form [name]")]
     assert sorted(set(named) - {"csrfmiddlewaretoken"}) == sorted(site_settings.BY_NAME)
     for s in site_settings.SETTINGS:
         assert s.kind.name in CONTROLS, f"{s.name}: the test knows no control for {s.kind.name}"
         tag, kind_type = CONTROLS[s.kind.name]
+        if s.kind.name == "links":
+            # A fieldset whose legend is the setting's label, rows labelled one by one.
+            box = tree.css_first(f'fieldset[aria-describedby^="h-{s.name}"]')
+            assert box.css_first("legend").text() == s.label, s.name
+            assert s.help in tree.css_first(f"#h-{s.name}").text(), s.name
+            for field in box.css("input"):
+                assert field.tag == tag and tree.css_first(
+                    f'label[for="{field.attributes["id"]}"]') is not None
+            continue
         control = tree.css_first(f'#settings-form [name="{s.name}"]')
         assert (control.tag, control.attributes.get("type")) == (tag, kind_type), s.name
         label = tree.css_first(f'label[for="{control.attributes["id"]}"]')
@@ -131,10 +145,13 @@ def test_the_choices_are_what_the_site_can_use_and_nothing_else_is_taken(studio)
 
 REFUSALS = [  # (field, what is sent, what the writer reads)
     ("timezone", "Mars/Olympus", "Time zone</a>: must be an IANA time zone such as Europe/Paris"),
-    ("support_links", "Patreon | not-a-url",
-     "Support links</a>: item 1: must be an absolute http(s) URL"),
-    ("support_links", "Patreon\nKo-fi | https://ko-fi.example/",
-     "Support links</a>: line 1: write it as Label | https://..."),
+    ("support_links", {"support_links-label": ["Patreon"], "support_links-url": ["not-a-url"]},
+     "Support links</a>: link 1: must be an absolute http(s) URL"),
+    ("support_links", {"support_links-label": ["", "Patreon", "Ko-fi"],
+                       "support_links-url": ["", "", "https://ko-fi.example/"]},
+     "Support links</a>: link 2: give its address (https://...)"),
+    ("support_links", {"support_links-label": [""], "support_links-url": ["https://k.example/"]},
+     "Support links</a>: link 1: give it a label, the words readers see"),
     ("posts_per_page", "0", "Posts per page</a>: must be a whole number from 1 to 100"),
     ("url", "essays.example.org", "Site address</a>: must be an absolute http(s) URL"),
 ]
@@ -146,7 +163,8 @@ def test_a_refused_value_names_the_field_as_the_form_does_and_nothing_is_stored(
     owner = studio.session("owner")
     values = form_of(owner.get("/studio/settings/").text)
     for field, value, says in REFUSALS:
-        bad = owner.post("/studio/settings/", {**values, "title": "Renamed", field: value})
+        sent = value if isinstance(value, dict) else {field: value}
+        bad = owner.post("/studio/settings/", {**values, "title": "Renamed", **sent})
         assert bad.status_code == 400 and says in bad.text, (field, value)
         tree = HTMLParser(bad.text)
         control = tree.css_first(f"#s-{field}")

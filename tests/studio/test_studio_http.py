@@ -283,14 +283,14 @@ def test_owners_change_settings_and_the_site_follows(studio):
     values = {"title": "Renamed Margins", "url": "http://127.0.0.1/", "description": "",
               "language": "en", "timezone": "UTC", "author": "", "footer": "Support me.",
               "permalink": "/{year}/{month}/{slug}/", "citation_style": "chicago-author-date",
-              "support_links": "Patreon | https://patreon.example/me",
+              "support_links-label": "Patreon", "support_links-url": "https://patreon.example/me",
               "posts_per_page": "10", "feed_limit": "20"}
     bad = owner.post("/studio/settings/", {**values, "timezone": "Mars/Olympus"})
     assert bad.status_code == 400 and "IANA time zone" in bad.text
     bad = owner.post("/studio/settings/", {**values, "citation_style": "no-such-style"})
     assert bad.status_code == 400 and "unknown citation style" in bad.text
-    bad = owner.post("/studio/settings/", {**values, "support_links": "no separator"})
-    assert bad.status_code == 400 and "Label | https://" in bad.text
+    bad = owner.post("/studio/settings/", {**values, "support_links-url": ""})
+    assert bad.status_code == 400 and "link 1: give its address" in bad.text
     assert 'type="checkbox" id="s-comments" name="comments" value="true" aria' in form.text
     assert owner.post("/studio/settings/", {**values, "comments": "true"}).status_code == 302
     assert 'name="comments" value="true" checked' in owner.get("/studio/settings/").text

@@ -1,6 +1,7 @@
-"""Addresses: the 404 page, the sitemap and robots.txt, old addresses that redirect
-(a page at each, and ``_redirects`` and ``_redirects.map`` for the web server), and the
-rule for two outputs that want one address."""
+"""Addresses: the 404 and 410 pages, the sitemap and robots.txt, old addresses that
+redirect (a page at each, and ``_redirects`` and ``_redirects.map`` for the web server),
+the addresses of trashed posts (410 Gone: a line in ``_redirects``, and ``_gone.map``
+for nginx), and the rule for two outputs that want one address."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from masthead.sitegen.keys import key
 from masthead.sitegen.plan.core import Output, Planner, when
 
 log = logging.getLogger("masthead.sitegen")
+GONE_PAGE = "/410.html"
 
 
 def not_found(planner: Planner) -> None:
@@ -20,6 +22,8 @@ def not_found(planner: Planner) -> None:
     posts = planner.snap.posts
     planner.page("/404.html", "404.html", tuple(p.card_key for p in posts[-5:]),
                  recent=list(reversed(posts[-5:])))
+    # What a trashed post's address answers (with the status 410 Gone).
+    planner.page(GONE_PAGE, "gone.html", "gone")
 
 
 def sitemap(planner: Planner) -> None:
@@ -56,40 +60,61 @@ def robots(planner: Planner) -> None:
 
 
 def redirects(planner: Planner) -> None:
-    """Old addresses (imports, aliases) keep working: a page there, and _redirects.
+    """Old addresses (imports, aliases) keep working: a page there, and _redirects. A
+    trashed post's address redirects to its replacement, or answers 410 Gone.
 
     Planned last: a redirect gives way to everything else. An old address that the
     site itself uses (its feed, an archive, another page) is not redirected: the site's
     own output keeps it, the build says so and goes on. Such an address can be in the
-    database from an older import."""
+    database from an older import. A gone address that a live post took since gives way
+    to it in silence."""
     site, theme, snap = planner.site, planner.theme, planner.snap
     taken: _Taken | None = None
     rules = []
-    for p in (*snap.posts, *snap.pages):
-        for old in p.old_paths:
-            if old == p.path:
-                continue
-            if taken is None:  # most sites have no old URLs
-                taken = _Taken(o.name for o in planner.outputs)
-            name = addresses.file_for(old)
-            why = addresses.redirect_problem(old) or taken.conflict(name)
-            if why:
-                log.warning(f"warning: the old URL {old} of '{p.title}' does not redirect: "
+    moved = [(old, p.path, p.title, True) for p in (*snap.posts, *snap.pages)
+             for old in p.old_paths if old != p.path]
+    titles = {p.path: p.title for p in (*snap.posts, *snap.pages)} if snap.gone else {}
+    moved += [(old, new, titles.get(new, ""), False) for old, new in snap.gone if new]
+    for old, target, title, warn in moved:
+        if taken is None:  # most sites have no old URLs
+            taken = _Taken(o.name for o in planner.outputs)
+        name = addresses.file_for(old)
+        why = addresses.redirect_problem(old) or taken.conflict(name)
+        if why:
+            if warn:
+                log.warning(f"warning: the old URL {old} of '{title}' does not redirect: "
                             f"it is {why}")
-                continue
-            taken.add(name)
-            rules.append((old, p.path))
-            target = p.path
-            planner.outputs.append(Output(
-                name, key(planner.site_sig, "redirect", old, target, p.title),
-                lambda name=name, target=target, title=p.title: {name: theme.render(
-                    "redirect.html", site=site, target=target, title=title)}))
+            continue
+        taken.add(name)
+        rules.append((old, target))
+        planner.outputs.append(Output(
+            name, key(planner.site_sig, "redirect", old, target, title),
+            lambda name=name, target=target, title=title: {name: theme.render(
+                "redirect.html", site=site, target=target, title=title)}))
+    gone = _gone(planner, taken, [old for old, new in snap.gone if not new])
     body = "".join(f"{old} {site.href(new)} 301\n" for old, new in sorted(rules))
+    body += "".join(f"{old} {site.href(GONE_PAGE)} 410\n" for old in gone)
     planner.file("_redirects", key("redirects", body), lambda: body.encode())
     # The same for nginx: map $uri $masthead_redirect { include .../_redirects.map; }
     nginx = "".join(f"{_nginx_quote(old)} {_nginx_quote(site.href(new))};\n"
                     for old, new in sorted(rules))
     planner.file("_redirects.map", key("redirects.map", nginx), lambda: nginx.encode())
+    # map $uri $masthead_gone { include .../_gone.map; } ... return 410 (docs/build.md)
+    gone_map = "".join(f"{_nginx_quote(old)} 1;\n" for old in gone)
+    planner.file("_gone.map", key("gone.map", gone_map), lambda: gone_map.encode())
+
+
+def _gone(planner: Planner, taken: _Taken | None, paths: list[str]) -> list[str]:
+    """The trashed posts' addresses that answer 410: those no output of the site stands
+    at (a post published since at the same address keeps it), as the server sees a
+    request's path: under the base path, not percent-encoded."""
+    if not paths:
+        return []
+    taken = taken or _Taken(o.name for o in planner.outputs)
+    base = planner.site.base_path.rstrip("/")
+    return sorted(base + p for p in paths
+                  if not addresses.redirect_problem(p) and not taken.conflict(
+                      addresses.file_for(p)))
 
 
 def first_of_each_address(outputs: Iterable[Output]) -> list[Output]:
