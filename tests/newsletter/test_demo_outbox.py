@@ -73,7 +73,7 @@ def test_the_demo_signs_up_confirms_and_sends_into_the_studios_outbox(browser, t
         reader.get_by_role("button", name="Yes, subscribe me").click()
         reader.get_by_text("You are subscribed").first.wait_for()
 
-        posts = page.context.request.get(url + "/studio/?status=published").text()
+        posts = page.context.request.get(url + "/studio/?status=published&kind=post").text()
         post_id = re.search(r'href="/studio/posts/(\d+)/"', posts).group(1)
         page.goto(f"{url}/studio/posts/{post_id}/")
         title = page.get_by_label("Title").input_value()

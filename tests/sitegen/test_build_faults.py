@@ -71,6 +71,13 @@ def processes_of(site: Path) -> list[int]:
     return found
 
 
+def parent_of(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
 def children_of(pid: int) -> list[int]:
     out = []
     for entry in Path("/proc").iterdir():
@@ -174,8 +181,11 @@ def test_stopping_serve_mid_build_stops_the_worker_and_every_child(tmp_path):
     with serving(site) as url:
         servers = processes_of(site)
         change_style_in_studio(url)
-        workers = [p for p in processes_of(site) if b" worker" in Path(
-            f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ")]
+        named = {p for p in processes_of(site) if b" worker" in Path(
+            f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ")}
+        # A build child just forked carries the worker's command line until it renames
+        # itself: the worker is the one whose parent is not a worker.
+        workers = [p for p in named if parent_of(p) not in named]
         assert len(workers) == 1 and servers
         wait_until(lambda: children_of(workers[0]), 60, "the worker to start its build")
         time.sleep(0.3)
