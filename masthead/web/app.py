@@ -22,6 +22,7 @@ from masthead.web.static import StaticSite
 STUDIO = "/studio"
 DYNAMIC = ("/studio/", "/newsletter/")  # answered by Django; everything else is a file
 ENV_COUNT = "MASTHEAD_COUNT_VIEWS"
+ENV_EVERY = "MASTHEAD_VIEWS_EVERY"  # seconds between writes (5; tests lengthen it)
 _HTML = b"text/html"
 
 
@@ -40,7 +41,7 @@ class SiteApplication:
         from masthead.stats.store import CountStore
 
         return ViewCounter(CountStore(load_config(self.site_root).database),
-                           base=self.static.base)
+                           base=self.static.base, every=float(os.environ.get(ENV_EVERY, 5)))
 
     def _load_studio(self):
         # Django is loaded on the first dynamic request: a server answering only static
