@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+import masthead.studio.views.stats as stats_views
 from masthead.studio.views import access, accounts, newsletter, posts, site, sources
 
 urlpatterns = [
@@ -19,5 +20,7 @@ urlpatterns = [
     path("studio/settings/", site.site_settings_view, name="site_settings"),
     path("studio/sources/", sources.sources_view, name="sources"),
     path("studio/newsletter/", newsletter.newsletter_view, name="newsletter"),
+    path("studio/stats/", stats_views.stats_view, name="stats"),
+    path("studio/stats.csv", stats_views.stats_csv, name="stats_csv"),
     re_path(r"^studio/static/(?P<path>[\w./-]+)$", access.static, name="studio_static"),
 ]
