@@ -139,13 +139,17 @@ class ViewCounter:
         self.own_hosts = {host} if host else set()
 
     def start(self) -> None:
+        """Read the site's zone and own host before the first request is answered (so
+        early views are not dated in UTC, nor the site's own address kept as a referrer),
+        then flush from a thread of its own."""
         if self._thread is None:
+            self.read_site()
+            self.store.close()  # the flushing thread opens its own connection
             self._thread = threading.Thread(target=self._run, name="masthead-views",
                                             daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
-        self.read_site()
         rounds = 0
         while not self._stop.wait(self.every):
             self.flush()

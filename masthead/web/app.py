@@ -99,7 +99,7 @@ class SiteApplication:
         async def receiving():
             message = await receive()
             if message["type"] == "lifespan.startup":
-                views.start()
+                await asyncio.to_thread(views.start)  # reads the site first
             elif message["type"] == "lifespan.shutdown":
                 await asyncio.to_thread(views.stop)
             return message
