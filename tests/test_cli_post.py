@@ -172,3 +172,14 @@ def test_post_help_loads_no_django():
     imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
                 if line.startswith("import time:")}
     assert not {m for m in imported if m == "django" or m.startswith("django.")}
+
+
+def test_an_export_leaves_the_trash_out_so_an_import_does_not_bring_it_back_live(site,
+                                                                               tmp_path):
+    run_masthead("post", "trash", "the-long-view", site=site)
+    out = tmp_path / "export"
+    run_masthead("export", "markdown", out, site=site)
+    assert sorted(p.name for p in (out / "posts").iterdir()) == ["notes-on-margins.md"]
+    run_masthead("import", "markdown", out, site=site)
+    (line,) = listed(site, "--status", "trashed")
+    assert "the-long-view" in line

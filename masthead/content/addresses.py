@@ -21,6 +21,7 @@ SITE_FILES = {
     "feed.json": "the site's feed", "sitemap.xml": "the sitemap", "robots.txt": "robots.txt",
     "404.html": "the page for missing addresses", "_redirects": "the list of redirects",
     "_redirects.map": "the list of redirects", ".masthead-build": "the build's marker",
+    "410.html": "the page for withdrawn posts", "_gone.map": "the list of withdrawn posts",
 }
 SITE_FOLDERS = {
     "tags": "the tag pages", "page": "the home page's older pages", "archive": "the archive",

@@ -101,7 +101,9 @@ def export_markdown(folder: Path, progress=None) -> int:
         old.setdefault(pid, []).append(path)
     written: set[Path] = set()
     count = 0
-    for post in Post.objects.order_by("kind", "slug").iterator(chunk_size=500):
+    # The Trash is not exported: a trashed post would come back, live, on the next import.
+    for post in Post.objects.exclude(status=Post.TRASHED).order_by("kind", "slug").iterator(
+            chunk_size=500):
         sub = "pages" if post.kind == Post.PAGE else "posts"
         path = folder / sub / f"{post.slug}.md"
         _atomic_write(path, post_document(post, tags.get(post.id, []),
