@@ -37,14 +37,28 @@ def enqueue(name: str, *args: Any, when: dt.datetime | None = None,
     # Once committed, the worker is told at once rather than finding the job at its
     # next look (up to a second later: most of a publish's way to the reader).
     transaction.on_commit(_wake_worker)
-    if once:
-        from django_tasks_db.models import DBTaskResult
-
-        if DBTaskResult.objects.ready().filter(task_path=task.module_path).exists():
-            return
+    if once and _waiting(task.module_path):
+        return
     if when is not None:
         task = task.using(run_after=when)
     task.enqueue(*args)
+
+
+def _waiting(task_path: str) -> bool:
+    """Whether a job of ``task_path`` is waiting to start and stays waiting until the
+    caller's transaction ends, so that when it runs it sees what the caller wrote.
+
+    The waiting row is locked (FOR UPDATE) in the caller's transaction. A worker claims
+    with SKIP LOCKED, so it cannot take that job and start a build that reads the site
+    before the caller commits (on PostgreSQL the build would then miss the change, with
+    no build left to bring it). A job a worker claimed a moment ago no longer matches
+    once its claim commits, and a new one is queued. On SQLite the claim waits for the
+    caller's write lock anyway."""
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():  # a savepoint inside an action; the lock lasts until its end
+        ready = DBTaskResult.objects.ready().filter(task_path=task_path)
+        return bool(list(ready.select_for_update().values_list("pk", flat=True)[:1]))
 
 
 def _wake_worker() -> None:
