@@ -5,7 +5,7 @@ Exit status 0 on success; on failure a one-line reason on stderr and status 1.
 One module a group of commands, each registering on the group in common.py:
 site (init, demo, settings), content (import, export), build (build, serve, worker),
 newsletter (subscribers, newsletter), accounts (user), post (the studio's
-publishing buttons) and stats (stats import-log).
+publishing buttons), stats (stats import-log) and book (books made of posts).
 """
 
 from __future__ import annotations
@@ -15,7 +15,16 @@ import sys
 import click
 
 # Importing a command module registers its commands on the group.
-from masthead.cli import accounts, build, content, newsletter, post, site, stats  # noqa: F401
+from masthead.cli import (  # noqa: F401
+    accounts,
+    book,
+    build,
+    content,
+    newsletter,
+    post,
+    site,
+    stats,
+)
 from masthead.cli.common import SiteOption, cli, err, out, progress_bar
 from masthead.errors import MastheadError
 

@@ -255,3 +255,8 @@ def get_site() -> Site:
     if site is None:
         site = Site.objects.create()
     return site
+
+
+# Books are content too (their chapters are posts); their models have a module of their
+# own and are imported here so that Django finds them with the app's.
+from masthead.content.books import Book, BookEntry, BookVersion  # noqa: E402, F401

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from masthead.books.document import BookData, read_book_document
 from masthead.content import frontmatter
 from masthead.content.addresses import RESERVED_PAGE_SLUGS, slugify
 from masthead.content.models import Post
@@ -45,6 +46,7 @@ class FolderContent:
     settings: dict[str, Any]
     authors: list[dict]
     comments: list = field(default_factory=list)  # CommentData, post_origin "posts/slug"
+    books: list[BookData] = field(default_factory=list)  # books/*.toml of an export
 
 
 def _as_list(value: Any, path: Path, name: str) -> list[str]:
@@ -249,8 +251,10 @@ def read_folder(folder: Path, *, timezone: str, existing_keys: set[str],
             progress(1)
     comments = _comments(folder / "comments.yaml", {f"{'pages' if p.kind == Post.PAGE else 'posts'}"
                                                    f"/{p.slug}" for p in posts})
+    books = [read_book_document(path) for path in sorted((folder / "books").glob("*.toml"))] \
+        if (folder / "books").is_dir() else []
     return FolderContent(posts=posts, sources=sources, settings=settings, authors=authors,
-                         comments=comments)
+                         comments=comments, books=books)
 
 
 def _comments(path: Path, posts: set[str]) -> list:

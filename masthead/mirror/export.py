@@ -2,7 +2,8 @@
 
 Lossless: ``export -> import -> export`` gives byte-identical files. The folder holds
 posts/*.md, pages/*.md, bibliography.json (CSL-JSON), authors.yaml, comments.yaml (readers'
-comments, with the post they belong to) and site.yaml.
+comments, with the post they belong to), books/*.toml (each book's metadata and the posts
+it is made of, in order) and site.yaml.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 
 import yaml
 
+from masthead.books.document import book_document
 from masthead.content import frontmatter
+from masthead.content.books import Book
 from masthead.content.models import (
     Author,
     Comment,
@@ -139,11 +142,24 @@ def export_markdown(folder: Path, progress=None) -> int:
                                                     allow_unicode=True, width=10_000))
     elif comments_path.exists():
         comments_path.unlink()
+    _export_books(folder)
     settings = {s.name: _canonical(getattr(site, s.name)) for s in SETTINGS}
     _atomic_write(folder / "site.yaml", yaml.safe_dump(settings, sort_keys=False,
                                                        allow_unicode=True, width=10_000))
     shutil.rmtree(folder / ".tmp", ignore_errors=True)
     return count
+
+
+def _export_books(folder: Path) -> None:
+    """books/SLUG.toml for each book; files of books that no longer exist go."""
+    written = set()
+    for book in Book.objects.order_by("slug"):
+        path = folder / "books" / f"{book.slug}.toml"
+        _atomic_write(path, book_document(book))
+        written.add(path)
+    for stale in (folder / "books").glob("*.toml") if (folder / "books").is_dir() else ():
+        if stale not in written:
+            stale.unlink()
 
 
 def comment_documents() -> list[dict]:

@@ -49,6 +49,7 @@ def import_markdown_folder(site: SiteDir, folder: Path, *, dry_run: bool = False
                            progress=None) -> FolderImport:
     from django.db import transaction
 
+    from masthead.books.actions import store_books
     from masthead.content.models import Source, get_site
     from masthead.importers.markdown import read_folder
     from masthead.publishing.store import import_posts, import_sources, update_settings
@@ -69,6 +70,8 @@ def import_markdown_folder(site: SiteDir, folder: Path, *, dry_run: bool = False
             posts = import_posts(content.posts, authors=content.authors)
             if content.comments:
                 _store_comments(content.comments)
+            if content.books:
+                store_books(content.books)
             if dry_run:
                 raise DryRun
     except DryRun:

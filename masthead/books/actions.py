@@ -1,0 +1,152 @@
+"""The write path for books: make one, put posts in it, move and take them out.
+
+Each action is one transaction. A book only orders posts the site has; the posts stay
+the site's (editing one edits the chapter), so nothing here changes a post. A refusal
+is a :class:`ContentError` in a writer's words naming the book and the post.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from masthead.content.addresses import slugify
+from masthead.content.books import Book, BookEntry
+from masthead.content.models import Post
+from masthead.errors import ContentError
+
+if TYPE_CHECKING:
+    from masthead.books.document import BookData
+
+
+def find_book(slug: str) -> Book:
+    """The book with this slug, or a refusal naming the books there are."""
+    book = Book.objects.filter(slug=slug.strip().lower()).first()
+    if book is None:
+        known = ", ".join(Book.objects.order_by("slug").values_list("slug", flat=True))
+        raise ContentError(f"there is no book '{slug}'" +
+                           (f" (the books: {known})" if known else " (there are no books yet)"))
+    return book
+
+
+@transaction.atomic
+def new_book(slug: str, title: str, *, subtitle: str = "", authors: Sequence[str] = (),
+             language: str = "", description: str = "") -> Book:
+    """A new, empty book: its slug is its address (/books/SLUG/) and its files' name."""
+    title = " ".join(title.split())
+    if not title:
+        raise ContentError("a book needs a title", field="title")
+    wanted = slugify(slug or title)
+    if not wanted:
+        raise ContentError(f"'{slug}' has no letters or digits to make an address from",
+                           field="slug")
+    if Book.objects.filter(slug=wanted).exists():
+        raise ContentError(f"there is already a book '{wanted}'", field="slug")
+    return Book.objects.create(
+        slug=wanted, title=title, subtitle=" ".join(subtitle.split()),
+        authors=[" ".join(a.split()) for a in authors if a.strip()],
+        language=language.strip(), description=description.strip())
+
+
+def _post(slug: str) -> Post:
+    post = Post.objects.filter(slug=slug.strip().lower()).exclude(
+        status=Post.TRASHED).order_by("kind").first()  # "page" < "post": a post wins
+    if post is None:
+        raise ContentError(f"no post or page has the slug '{slug}'")
+    return post
+
+
+def _renumber(book: Book, entries: list[BookEntry]) -> None:
+    """Give ``entries`` the places 1, 2, ... in this order (two passes, since no two
+    entries of a book may share a place even for a moment)."""
+    top = len(entries) + (book.entries.order_by("-position").values_list(
+        "position", flat=True).first() or 0)
+    for i, entry in enumerate(entries, 1):
+        BookEntry.objects.filter(pk=entry.pk).update(position=top + i)
+    for i, entry in enumerate(entries, 1):
+        BookEntry.objects.filter(pk=entry.pk).update(position=i)
+        entry.position = i
+
+
+@transaction.atomic
+def add_post(book_slug: str, post_slug: str, *, part: str = "", at: int | None = None,
+             section: str = BookEntry.CHAPTER, title: str = "",
+             sample: bool = False) -> BookEntry:
+    """Put a post in the book, at the end or at place ``at`` (1 is the first). A draft
+    is listed as "coming soon" until it is published."""
+    book = Book.objects.select_for_update().get(pk=find_book(book_slug).pk)
+    post = _post(post_slug)
+    if section not in dict(BookEntry.SECTIONS):
+        raise ContentError(f"'{section}' is not a part of a book (front, chapter, appendix)")
+    if book.entries.filter(post=post).exists():
+        raise ContentError(f"'{post.title}' is already in '{book.title}'")
+    entries = list(book.entries.all())
+    if at is not None and not 1 <= at <= len(entries) + 1:
+        raise ContentError(f"--at {at}: the book has {len(entries)} entries, so give a "
+                           f"place from 1 to {len(entries) + 1}")
+    last = entries[-1].position if entries else 0
+    entry = BookEntry.objects.create(
+        book=book, position=last + 1, section=section,
+        part=" ".join(part.split()), post=post, post_slug=post.slug,
+        title=" ".join(title.split()), sample=sample)
+    entries.insert(len(entries) if at is None else at - 1, entry)
+    _renumber(book, entries)
+    book.save(update_fields=["modified_at"])
+    return entry
+
+
+def _entry(book: Book, post_slug: str) -> BookEntry:
+    entry = book.entries.filter(post_slug=post_slug.strip().lower()).first()
+    if entry is None:
+        raise ContentError(f"'{post_slug}' is not in '{book.title}' "
+                           f"(see `masthead book show {book.slug}`)")
+    return entry
+
+
+@transaction.atomic
+def move_post(book_slug: str, post_slug: str, to: int) -> BookEntry:
+    """Move a post of the book to place ``to`` (1 is the first); the others close up."""
+    book = Book.objects.select_for_update().get(pk=find_book(book_slug).pk)
+    entry = _entry(book, post_slug)
+    entries = [e for e in book.entries.all() if e.pk != entry.pk]
+    if not 1 <= to <= len(entries) + 1:
+        raise ContentError(f"--to {to}: give a place from 1 to {len(entries) + 1}")
+    entries.insert(to - 1, entry)
+    _renumber(book, entries)
+    book.save(update_fields=["modified_at"])
+    return entry
+
+
+@transaction.atomic
+def remove_post(book_slug: str, post_slug: str) -> None:
+    """Take a post out of the book (the post itself stays on the site)."""
+    book = Book.objects.select_for_update().get(pk=find_book(book_slug).pk)
+    _entry(book, post_slug).delete()
+    _renumber(book, list(book.entries.all()))
+    book.save(update_fields=["modified_at"])
+
+
+@transaction.atomic
+def store_books(books: Sequence[BookData]) -> int:
+    """Store books read from an export (``books/SLUG.toml``), each replacing the book of
+    its slug whole, so importing an export again gives the same books. A place whose
+    post the site does not have is kept, and shown as missing."""
+    from masthead.content.books import BookVersion
+
+    posts = {}
+    for pk, slug in Post.objects.exclude(status=Post.TRASHED).order_by(
+            "kind").values_list("pk", "slug"):
+        posts[slug] = pk  # pages first, so a post wins over a page of the same slug
+    for data in books:
+        book, _ = Book.objects.update_or_create(slug=data.slug, defaults=data.fields)
+        book.entries.all().delete()
+        book.versions.all().delete()
+        BookEntry.objects.bulk_create(
+            BookEntry(book=book, position=n, section=e["section"], part=e["part"],
+                      post_id=posts.get(e["post"]), post_slug=e["post"], title=e["title"],
+                      markdown=e["markdown"], sample=e["sample"])
+            for n, e in enumerate(data.entries, 1))
+        BookVersion.objects.bulk_create(BookVersion(book=book, **v) for v in data.versions)
+    return len(books)

@@ -1,0 +1,147 @@
+"""``masthead book ...``: books made of the site's posts.
+
+A book is a title and an ordered list of posts (published ones, and drafts shown as
+"coming soon"). These commands call :mod:`masthead.books.actions`; the studio's Books
+page calls the same. Building the EPUB, PDF and web book is not here yet (issue 16).
+"""
+
+from __future__ import annotations
+
+import click
+
+from masthead.cli.common import SiteOption, cli, out
+from masthead.errors import ContentError, MastheadError
+
+
+@cli.group(name="book")
+def book_() -> None:
+    """Books made of posts: new, add, move, remove, list, show."""
+
+
+def _act(what):
+    try:
+        return what()
+    except ContentError as exc:
+        raise MastheadError(str(exc)) from None
+
+
+@book_.command(name="new")
+@click.argument("slug")
+@click.option("--title", required=True, help="The book's title.")
+@click.option("--subtitle", default="", help="Its subtitle.")
+@click.option("--author", "authors", multiple=True,
+              help="An author's name (repeat for several; default: the site's author).")
+@click.option("--language", default="", help="Its language, if not the site's (e.g. fr).")
+@click.pass_obj
+def book_new(site: SiteOption, slug: str, title: str, subtitle: str, authors: tuple[str, ...],
+             language: str) -> None:
+    """Start a book; SLUG is its address (/books/SLUG/) and its files' name."""
+    site.open()
+    from masthead.books.actions import new_book
+    from masthead.content.models import get_site
+
+    names = authors or ((get_site().author,) if get_site().author else ())
+    book = _act(lambda: new_book(slug, title, subtitle=subtitle, authors=names,
+                                 language=language))
+    out.print(f"Started '{book.title}' ({book.slug}); add chapters with "
+              f"`masthead book add {book.slug} POST_SLUG`.", markup=False)
+
+
+@book_.command(name="add")
+@click.argument("slug")
+@click.argument("post_slug")
+@click.option("--part", default="", help="The part the chapter opens or belongs to.")
+@click.option("--at", "at", type=int, default=None, help="Its place (1 is the first).")
+@click.option("--front", "section", flag_value="front",
+              help="As front matter (a preface, a foreword), not numbered.")
+@click.option("--appendix", "section", flag_value="appendix", help="As an appendix.")
+@click.option("--sample", is_flag=True, help="Part of the free sample.")
+@click.pass_obj
+def book_add(site: SiteOption, slug: str, post_slug: str, part: str, at: int | None,
+             section: str | None, sample: bool) -> None:
+    """Put a post (or page) in the book; a draft is "coming soon" until published."""
+    site.open()
+    from masthead.books.actions import add_post
+
+    entry = _act(lambda: add_post(slug, post_slug, part=part, at=at,
+                                  section=section or "chapter", sample=sample))
+    state = "" if entry.post.status == "published" else " (coming soon: it is not published)"
+    out.print(f"Added '{entry.post.title}' to '{entry.book.title}' at place "
+              f"{entry.position}{state}.", markup=False)
+
+
+@book_.command(name="move")
+@click.argument("slug")
+@click.argument("post_slug")
+@click.option("--to", "to", type=int, required=True, help="Its new place (1 is the first).")
+@click.pass_obj
+def book_move(site: SiteOption, slug: str, post_slug: str, to: int) -> None:
+    """Move a post of the book to another place."""
+    site.open()
+    from masthead.books.actions import move_post
+
+    entry = _act(lambda: move_post(slug, post_slug, to))
+    out.print(f"Moved '{post_slug}' to place {entry.position}.", markup=False)
+
+
+@book_.command(name="remove")
+@click.argument("slug")
+@click.argument("post_slug")
+@click.pass_obj
+def book_remove(site: SiteOption, slug: str, post_slug: str) -> None:
+    """Take a post out of the book (it stays on the site)."""
+    site.open()
+    from masthead.books.actions import remove_post
+
+    _act(lambda: remove_post(slug, post_slug))
+    out.print(f"Took '{post_slug}' out of the book.", markup=False)
+
+
+@book_.command(name="list")
+@click.pass_obj
+def book_list(site: SiteOption) -> None:
+    """The books: slug, title, chapters published of those planned, words."""
+    site.open()
+    from masthead.books.contents import contents, progress
+    from masthead.content.books import Book
+
+    books = list(Book.objects.order_by("slug"))
+    if not books:
+        out.print("No books. Start one with `masthead book new SLUG --title TITLE`.")
+        return
+    for book in books:
+        done = progress(contents(book))
+        out.print(f"{book.slug:<28} {book.title}: {done.published} of {done.chapters} "
+                  f"chapters published ({done.percent} %), {done.words:,} words",
+                  markup=False)
+
+
+@book_.command(name="show")
+@click.argument("slug")
+@click.pass_obj
+def book_show(site: SiteOption, slug: str) -> None:
+    """A book's details and contents: each place, its state and its words."""
+    site.open()
+    from masthead.books.actions import find_book
+    from masthead.books.contents import contents, progress
+
+    book = _act(lambda: find_book(slug))
+    places = contents(book)
+    done = progress(places)
+    heading = book.title + (f": {book.subtitle}" if book.subtitle else "")
+    out.print(heading, markup=False)
+    if book.authors:
+        out.print("by " + ", ".join(book.authors), markup=False)
+    out.print(f"{done.published} of {done.chapters} chapters published ({done.percent} %), "
+              f"{done.words:,} words", markup=False)
+    part = ""
+    for place in places:
+        if place.part and place.part != part:
+            part = place.part
+            out.print(f"  {part}", markup=False)
+        label = ("front" if place.number is None else f"appendix {place.number}"
+                 if place.section == "appendix" else f"{place.number:>2}.")
+        flags = "".join([f" [{place.state}]" if place.state != "published" else "",
+                         " [sample]" if place.sample else ""])
+        out.print(f"  {place.position:>3}  {label:<11} {place.title} ({place.post_slug}, "
+                  f"{place.words:,} words){flags}", markup=False)
