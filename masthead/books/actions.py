@@ -7,7 +7,9 @@ is a :class:`ContentError` in a writer's words naming the book and the post.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -150,3 +152,68 @@ def store_books(books: Sequence[BookData]) -> int:
             for n, e in enumerate(data.entries, 1))
         BookVersion.objects.bulk_create(BookVersion(book=book, **v) for v in data.versions)
     return len(books)
+
+
+def build_epub(book_slug: str, root: Path) -> Path:
+    """Write the book's EPUB to ``books/SLUG/SLUG.epub`` in the site folder, whole or not
+    at all (a failed build keeps the previous file)."""
+    from masthead.books.epub import write_epub
+    from masthead.books.manuscript import make_manuscript
+
+    book = find_book(book_slug)
+    data = write_epub(make_manuscript(book, root))
+    target = root / "books" / book.slug / f"{book.slug}.epub"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return target
+
+
+EDITABLE = ("title", "subtitle", "language", "description", "cover", "isbn", "licence",
+            "dedication", "footnotes")
+
+
+def _check_cover(address: str, root: Path) -> str:
+    """A cover is an image of the site's media/ (an upload): refused if it is not one."""
+    from PIL import Image, UnidentifiedImageError
+
+    address = address.strip()
+    if not address:
+        return ""
+    media = (root / "media").resolve()
+    path = (media / address.removeprefix("/media/")).resolve()
+    if not address.startswith("/media/") or media not in path.parents or not path.is_file():
+        raise ContentError(f"the cover '{address}' is not a file of the site's media/ "
+                           "(give its /media/... address)", field="cover")
+    try:
+        with Image.open(path) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError):
+        raise ContentError(f"the cover '{address}' is not an image", field="cover") from None
+    if kind not in ("JPEG", "PNG", "GIF", "WEBP"):
+        raise ContentError(f"the cover '{address}' is a {kind} image; an EPUB cover is JPEG, "
+                           "PNG, GIF or WebP", field="cover")
+    return address
+
+
+@transaction.atomic
+def change_book(book_slug: str, root: Path, **values: str) -> Book:
+    """Change a book's details (title, subtitle, cover ...); unknown names are refused."""
+    book = Book.objects.select_for_update().get(pk=find_book(book_slug).pk)
+    for name, value in values.items():
+        if name not in EDITABLE:
+            raise ContentError(f"a book has no '{name}'")
+        value = value.strip() if name in ("description", "dedication") else " ".join(
+            value.split())
+        if name == "title" and not value:
+            raise ContentError("a book needs a title", field="title")
+        if name == "cover":
+            value = _check_cover(value, root)
+        if name == "footnotes" and value not in dict(Book.NOTE_NUMBERING):
+            raise ContentError("footnotes are numbered per 'chapter' or through the 'book'",
+                               field="footnotes")
+        setattr(book, name, value)
+    book.save()
+    return book

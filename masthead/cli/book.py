@@ -1,8 +1,8 @@
 """``masthead book ...``: books made of the site's posts.
 
 A book is a title and an ordered list of posts (published ones, and drafts shown as
-"coming soon"). These commands call :mod:`masthead.books.actions`; the studio's Books
-page calls the same. Building the EPUB, PDF and web book is not here yet (issue 16).
+"coming soon"). These commands call :mod:`masthead.books.actions`. `book build` writes
+the EPUB; the PDF, the web book and the studio's Books page are not here yet (issue 16).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from masthead.errors import ContentError, MastheadError
 
 @cli.group(name="book")
 def book_() -> None:
-    """Books made of posts: new, add, move, remove, list, show."""
+    """Books made of posts: new, set, add, move, remove, list, show, build."""
 
 
 def _act(what):
@@ -45,6 +45,29 @@ def book_new(site: SiteOption, slug: str, title: str, subtitle: str, authors: tu
                                  language=language))
     out.print(f"Started '{book.title}' ({book.slug}); add chapters with "
               f"`masthead book add {book.slug} POST_SLUG`.", markup=False)
+
+
+@book_.command(name="set")
+@click.argument("slug")
+@click.option("--title", default=None)
+@click.option("--subtitle", default=None)
+@click.option("--language", default=None, help="e.g. fr, ar; empty for the site's.")
+@click.option("--description", default=None, help="What the book is, for its page and files.")
+@click.option("--cover", default=None, help="An uploaded image: its /media/... address.")
+@click.option("--isbn", default=None)
+@click.option("--licence", default=None, help='e.g. "CC BY-SA 4.0" or "All rights reserved".')
+@click.option("--dedication", default=None)
+@click.pass_obj
+def book_set(site: SiteOption, slug: str, **values: str | None) -> None:
+    """Change the book's details."""
+    opened = site.open()
+    from masthead.books.actions import change_book
+
+    given = {k: v for k, v in values.items() if v is not None}
+    if not given:
+        raise MastheadError("give at least one detail to change (see --help)")
+    book = _act(lambda: change_book(slug, opened.root, **given))
+    out.print(f"Changed {', '.join(given)} of '{book.title}'.", markup=False)
 
 
 @book_.command(name="add")
@@ -145,3 +168,18 @@ def book_show(site: SiteOption, slug: str) -> None:
                          " [sample]" if place.sample else ""])
         out.print(f"  {place.position:>3}  {label:<11} {place.title} ({place.post_slug}, "
                   f"{place.words:,} words){flags}", markup=False)
+
+
+@book_.command(name="build")
+@click.argument("slug")
+@click.option("--format", "formats", type=click.Choice(["epub"]), multiple=True,
+              help="Only this format (for now the EPUB; the PDF and web book are to come).")
+@click.pass_obj
+def book_build(site: SiteOption, slug: str, formats: tuple[str, ...]) -> None:
+    """Write the book's files into books/SLUG/ in the site folder."""
+    opened = site.open()
+    from masthead.books.actions import build_epub
+
+    path = _act(lambda: build_epub(slug, opened.root))
+    out.print(f"Wrote {path.relative_to(opened.root)} ({path.stat().st_size // 1024 + 1} KB).",
+              markup=False)
