@@ -154,20 +154,39 @@ def store_books(books: Sequence[BookData]) -> int:
     return len(books)
 
 
-def build_epub(book_slug: str, root: Path) -> Path:
-    """Write the book's EPUB to ``books/SLUG/SLUG.epub`` in the site folder, whole or not
-    at all (a failed build keeps the previous file)."""
+FORMATS = ("epub", "pdf", "screen-pdf")
+
+
+def build_book(book_slug: str, root: Path, formats: Sequence[str] = FORMATS, *,
+               trim: str = "a5") -> list[Path]:
+    """Write the book's files to ``books/SLUG/`` in the site folder: SLUG.epub, SLUG.pdf
+    (print, at the trim size) and SLUG-screen.pdf. Every file is made before any is
+    written, and each replaces the last whole, so a failed build keeps the previous
+    files."""
     from masthead.books.epub import write_epub
     from masthead.books.manuscript import make_manuscript
+    from masthead.books.pdf import trim_size, write_pdf
 
     book = find_book(book_slug)
-    data = write_epub(make_manuscript(book, root))
-    target = root / "books" / book.slug / f"{book.slug}.epub"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-    return target
+    trim_size(trim)  # a bad size is refused before the work starts
+    manuscript = make_manuscript(book, root)
+    made = {}
+    if "epub" in formats:
+        made[f"{book.slug}.epub"] = write_epub(manuscript)
+    if "pdf" in formats:
+        made[f"{book.slug}.pdf"] = write_pdf(manuscript, root, trim=trim)
+    if "screen-pdf" in formats:
+        made[f"{book.slug}-screen.pdf"] = write_pdf(manuscript, root, trim=trim, screen=True)
+    folder = root / "books" / book.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in made.items():
+        target = folder / name
+        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written.append(target)
+    return written
 
 
 EDITABLE = ("title", "subtitle", "language", "description", "cover", "isbn", "licence",

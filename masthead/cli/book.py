@@ -2,7 +2,7 @@
 
 A book is a title and an ordered list of posts (published ones, and drafts shown as
 "coming soon"). These commands call :mod:`masthead.books.actions`. `book build` writes
-the EPUB; the PDF, the web book and the studio's Books page are not here yet (issue 16).
+the EPUB and the PDFs; the web book and the studio's Books page are not here yet (issue 16).
 """
 
 from __future__ import annotations
@@ -172,14 +172,17 @@ def book_show(site: SiteOption, slug: str) -> None:
 
 @book_.command(name="build")
 @click.argument("slug")
-@click.option("--format", "formats", type=click.Choice(["epub"]), multiple=True,
-              help="Only this format (for now the EPUB; the PDF and web book are to come).")
+@click.option("--format", "formats", type=click.Choice(["epub", "pdf", "screen-pdf"]),
+              multiple=True, help="Only this format (repeat for several; default: all).")
+@click.option("--trim", default="a5", show_default=True,
+              help="The print PDF's page: a5, 6x9, letter, a4, or e.g. 5.5inx8.5in.")
 @click.pass_obj
-def book_build(site: SiteOption, slug: str, formats: tuple[str, ...]) -> None:
-    """Write the book's files into books/SLUG/ in the site folder."""
+def book_build(site: SiteOption, slug: str, formats: tuple[str, ...], trim: str) -> None:
+    """Write the book's EPUB, print PDF and screen PDF into books/SLUG/ of the site."""
     opened = site.open()
-    from masthead.books.actions import build_epub
+    from masthead.books.actions import FORMATS, build_book
 
-    path = _act(lambda: build_epub(slug, opened.root))
-    out.print(f"Wrote {path.relative_to(opened.root)} ({path.stat().st_size // 1024 + 1} KB).",
-              markup=False)
+    paths = _act(lambda: build_book(slug, opened.root, formats or FORMATS, trim=trim))
+    for path in paths:
+        out.print(f"Wrote {path.relative_to(opened.root)} "
+                  f"({path.stat().st_size // 1024 + 1} KB).", markup=False)
