@@ -5,7 +5,8 @@ The site is made as the README says (`masthead init`, an owner account, a build,
 toolbar and shortcuts, an image pasted, published and read on the site, moved to the
 Trash and restored, sending set up against a real SMTP server (aiosmtpd on 127.0.0.1) and
 tested, subscribers uploaded from Substack's export, and a second writer invited, who
-accepts by the link in their email. Each step checks what the writer sees.
+accepts by the link in their email. Each step checks what the writer sees, on a desktop
+and on a phone.
 """
 
 from __future__ import annotations
@@ -64,10 +65,17 @@ def _cursor_after(page, text: str) -> None:
         const at = b.value.indexOf(t) + t.length; b.setSelectionRange(at, at); }""", text)
 
 
+def _fits(page) -> None:
+    """The page does not scroll sideways (on a phone, nothing is cut off at the right)."""
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{page.url} scrolls sideways: {width}"
+
+
+@pytest.mark.parametrize("size", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
 def test_a_new_writer_writes_publishes_trashes_restores_sets_up_email_and_invites(
-        browser, tmp_path, mail_sink):
+        browser, tmp_path, mail_sink, size):
     with new_site(tmp_path) as (_site, url):
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
         outside: list[str] = []
         ctx.on("request", lambda r: outside.append(r.url)
                if not r.url.startswith(url) and not r.url.startswith("data:") else None)
@@ -102,6 +110,7 @@ def test_a_new_writer_writes_publishes_trashes_restores_sets_up_email_and_invite
         preview.locator("section.footnotes li", has_text="Joan Didion").wait_for()
         assert preview.locator("strong").inner_text() == "find out"
         assert preview.locator("h2", has_text="Why I write").count() == 1
+        _fits(page)
 
         # An image, pasted after the first paragraph, described in the dialog.
         _cursor_after(page, "what I think.[^1]")
@@ -137,6 +146,7 @@ def test_a_new_writer_writes_publishes_trashes_restores_sets_up_email_and_invite
         assert "Joan Didion said it first." in article.locator(".footnotes").inner_text()
         picture = article.get_by_role("img", name="A desk by a window")
         assert picture.evaluate("i => i.complete && i.naturalWidth") > 0
+        _fits(page)
 
         # Into the Trash from the editor: the address says Gone; back from the Trash page.
         page.goto(editor_url)
@@ -146,6 +156,7 @@ def test_a_new_writer_writes_publishes_trashes_restores_sets_up_email_and_invite
             "Moved “A First Essay” to the Trash.")
         assert "This post has been withdrawn" in answers(address, 410).text
         page.get_by_role("navigation", name="Studio").get_by_role("link", name="Trash").click()
+        _fits(page)
         page.get_by_role("button", name="Restore “A First Essay”").click()
         page.wait_for_url("**/studio/trash/?restored=*")
         assert "it is back on the site at its address" in page.get_by_role(
@@ -168,6 +179,7 @@ def test_a_new_writer_writes_publishes_trashes_restores_sets_up_email_and_invite
             "The server accepted the message: 250 OK")
         (to, test_message), = mail_sink.wait(1)
         assert to == [OWNER] and test_message["Subject"] == "A test from My Essays"
+        _fits(page)
 
         # Subscribers: Substack's export, uploaded on the Newsletter page.
         page.get_by_role("navigation", name="Studio").get_by_role("link",
@@ -187,6 +199,7 @@ def test_a_new_writer_writes_publishes_trashes_restores_sets_up_email_and_invite
                         counts.locator("td").all_inner_texts(), strict=True)) == {
             "Pending": "0", "Confirmed": "13", "Unsubscribed": "2", "Bounced": "0",
             "Complained": "0"}  # Substack's email_disabled readers stay unsubscribed
+        _fits(page)
 
         # People: an invitation by email, accepted in another browser.
         page.get_by_role("navigation", name="Studio").get_by_role("link", name="People").click()
@@ -194,11 +207,12 @@ def test_a_new_writer_writes_publishes_trashes_restores_sets_up_email_and_invite
         page.get_by_label("Role", exact=True).select_option("author")
         page.get_by_role("button", name="Send the invitation").click()
         page.get_by_text("Invitation sent").wait_for()
+        _fits(page)
         invitation = [m for to, m in mail_sink.wait(2) if to == [SECOND]]
         assert len(invitation) == 1
         link = re.search(re.escape(url) + r"/studio/invitation/\S+/",
                          invitation[0].get_content()).group(0)
-        guest_ctx = browser.new_context()
+        guest_ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
         guest = guest_ctx.new_page()
         guest.goto(link)
         guest.get_by_label("Your name").fill("Second Writer")
@@ -211,6 +225,7 @@ def test_a_new_writer_writes_publishes_trashes_restores_sets_up_email_and_invite
         assert nav.get_by_role("link", name="New post").is_visible()
         assert nav.get_by_role("link", name="People").count() == 0  # for owners
         assert guest.get_by_text("No posts match.").count() == 1  # an author's own posts
+        _fits(guest)
         guest_ctx.close()
         ctx.close()
         assert outside == []
