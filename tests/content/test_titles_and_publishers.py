@@ -27,6 +27,12 @@ BIB = """\
   address = {London},
   year = {1733}
 }
+@book{hill1887,
+  author = {Hill, George Birkbeck},
+  title = {Why I Read the Life of Johnson, LL.D. and the U.S. Editions},
+  publisher = {Clarendon Press},
+  year = {1887}
+}
 """
 
 POST = """\
@@ -36,7 +42,7 @@ slug: on-voltaire
 date: 2025-03-01T09:00:00+00:00
 ---
 
-Voltaire admired the English [@voltaire1733, 12].
+Voltaire admired the English [@voltaire1733, 12]; Hill read Boswell [@hill1887].
 """
 
 
@@ -73,6 +79,12 @@ def test_apa_keeps_braced_capitals_and_one_publisher_named_with_and(voltaire):
     assert entry == "Voltaire. (1733). Letters on the English nation. Parker and Son."
 
 
+def test_apa_keeps_the_pronoun_i_and_initialisms_without_braces(voltaire):
+    assert build_in(voltaire, "apa")["hill1887"] == (
+        "Hill, G. B. (1887). Why I read the life of johnson, LL.D. and the U.S. editions. "
+        "Clarendon Press.")
+
+
 def test_chicago_and_mla_print_the_title_in_title_case(voltaire):
     assert build_in(voltaire, "chicago-author-date")["voltaire1733"] == (
         "Voltaire. 1733. Letters on the English Nation. Parker and Son.")
@@ -86,7 +98,7 @@ def test_the_imported_source_renders_as_pandoc_renders_it(style, tmp_path):
     bib = tmp_path / "voltaire.bib"
     bib.write_text(BIB, encoding="utf-8")
     sources = read_bibtex(bib)
-    assert check_against_pandoc([POST.split("---\n", 2)[2]], sources, style, tmp_path) == 1
+    assert check_against_pandoc([POST.split("---\n", 2)[2]], sources, style, tmp_path) == 2
 
 
 def test_the_sources_page_shows_the_title_as_written(voltaire):
@@ -95,8 +107,10 @@ def test_the_sources_page_shows_the_title_as_written(voltaire):
         s = StudioSession(httpx.Client(base_url=url, timeout=30))
         s.login(email("author"), PASSWORD)
         page = s.get("/studio/sources/")
-    row = HTMLParser(page.text).css_first("tbody tr").text(separator=" ")
-    assert " ".join(row.split()) == "@voltaire1733 Voltaire 1733: Letters on the English Nation"
+    rows = [" ".join(r.text(separator=" ").split()) for r in HTMLParser(page.text).css("tbody tr")]
+    assert rows == [
+        "@hill1887 Hill 1887: Why I Read the Life of Johnson, LL.D. and the U.S. Editions",
+        "@voltaire1733 Voltaire 1733: Letters on the English Nation"]
 
 
 @pytest.fixture(scope="module")
