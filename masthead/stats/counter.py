@@ -23,6 +23,12 @@ FLUSH_EVERY = 5.0  # seconds
 # Distinct (page, referrer) pairs held between flushes: beyond it, views are still
 # counted but without their referrer, so a flood of made-up referrers cannot fill memory.
 MAX_KEYS = 50_000
+# Whether a user agent is a bot's, remembered: readers' browsers send a few hundred
+# distinct ones, and the answer then costs a dictionary lookup instead of a regular
+# expression (about 12 us). Bounded in number and length, so made-up ones cannot fill
+# memory: they only cost the search.
+MAX_AGENTS = 2_048
+MAX_AGENT_LEN = 512
 
 
 class ViewCounter:
@@ -43,6 +49,7 @@ class ViewCounter:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._failing = False
+        self._bots: dict[bytes, bool] = {}
 
     # -- the request path -----------------------------------------------------------
 
@@ -86,7 +93,7 @@ class ViewCounter:
             elif name == b"x-moz":
                 x_moz = value
         text = _text
-        if rules.is_bot(text(ua)) or (
+        if self._is_bot(ua) or (
                 (sec_purpose or purpose or x_moz)
                 and rules.is_prefetch(text(sec_purpose), text(purpose), text(x_moz))):
             return
@@ -95,6 +102,18 @@ class ViewCounter:
             own = self.own_hosts | {rules.host_of(text(host))} if host else self.own_hosts
             ref = rules.referrer_host(text(referrer), own)
         self.count(page, ref)
+
+    def _is_bot(self, ua: bytes | None) -> bool:
+        if ua is None:
+            return True
+        known = self._bots.get(ua)
+        if known is None:
+            known = rules.is_bot(_text(ua))
+            if len(ua) <= MAX_AGENT_LEN:
+                if len(self._bots) >= MAX_AGENTS:
+                    self._bots.clear()
+                self._bots[ua] = known
+        return known
 
     # -- flushing -------------------------------------------------------------------
 

@@ -14,12 +14,15 @@ from urllib.parse import urlsplit
 
 # Crawlers, link previews, monitors, feed readers, command-line and library clients.
 # A browser's user agent names none of these words, and only bots put a URL in theirs.
+# Matched against the user agent in lower case: searching with IGNORECASE tries every
+# word in both cases at every character, 75-110 us for a browser's user agent against
+# 11-15 us (the static hot path answers a page in about 20 us).
 BOT = re.compile(
     r"bot|crawl|spider|slurp|scrap|archiver|fetch|http|curl|wget|python|java/|perl|ruby|"
     r"go-http|okhttp|axios|node|libwww|headless|phantom|lighthouse|pagespeed|preview|"
     r"monitor|uptime|pingdom|check|feed|rss|facebookexternalhit|embedly|whatsapp|"
     r"telegram|discord|slack|semrush|ahrefs|mj12|"
-    r"^mozilla/\d\.\d$", re.IGNORECASE)
+    r"^mozilla/\d\.\d$")
 # Folders of the site that hold no pages (under its base path).
 NOT_PAGES = ("/static/", "/media/", "/studio/", "/newsletter/", "/pagefind/", "/search/index")
 MAX_HOST = 253
@@ -28,7 +31,7 @@ _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9]
 
 def is_bot(user_agent: str | None) -> bool:
     """Whether a user agent is a bot's (no user agent at all is one too)."""
-    return not user_agent or BOT.search(user_agent) is not None
+    return not user_agent or BOT.search(user_agent.lower()) is not None
 
 
 def is_prefetch(sec_purpose: str | None, purpose: str | None, x_moz: str | None) -> bool:

@@ -98,3 +98,16 @@ def test_a_running_server_writes_its_counts_every_few_seconds(stats_site):
         while view_rows(stats_site) != [(today(), POST, "", 1)]:
             assert time.monotonic() < deadline, "the view was not written while serving"
             time.sleep(0.5)
+
+
+def test_a_bot_is_known_in_any_case_and_each_time_it_asks(stats_site, written_at_stop):
+    """Whether a user agent is a bot's is remembered between requests (the hot path
+    looks it up rather than searching it again): it must not matter how it is spelled
+    or how often it asks."""
+    with serving(stats_site, worker=False) as url:
+        for _ in range(3):
+            for agent in ("Mozilla/5.0 (compatible; BINGBOT/2.0; +HTTP://WWW.BING.COM/)",
+                          "CURL/8.5.0", "Mozilla/5.0 UptimeMonitor"):
+                assert get(url, POST, {"User-Agent": agent}) == 200
+            assert get(url, POST) == 200  # a reader's browser
+    assert view_rows(stats_site) == [(today(), POST, "", 3)]

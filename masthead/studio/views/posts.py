@@ -205,6 +205,7 @@ def _editor(request: HttpRequest, post: Post | None, draft: publishing.Draft | N
         "tags_text": ", ".join(draft.tags if draft else []),
         "kind": post.kind if post else request.GET.get("kind", Post.POST),
         "restored_autosave": restored,
+        "zone": zone,
         "newsletter": mail_server.configured() and (post is None or (
             post.kind == Post.POST and not post.sends.exists())),
         "sources": _cite_choices(),

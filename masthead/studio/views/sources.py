@@ -14,20 +14,20 @@ from django.shortcuts import render
 from masthead.accounts.models import Role
 from masthead.content.models import Source
 from masthead.errors import SourceError
-from masthead.importers.sources import read_bibtex, read_csl_json
+from masthead.importers.sources import read_bibtex, read_csl_json, title_as_written
 from masthead.publishing import actions as publishing
 from masthead.studio.views.access import studio_login_required
 
 
 def source_label(key: str, csl: dict) -> str:
-    """A source as the pickers show it: first name, year and title."""
+    """A source as the pickers show it: first name, year and the title as written."""
     people = csl.get("author") or csl.get("editor") or []
     name = ""
     if people and isinstance(people[0], dict):
         name = people[0].get("family") or people[0].get("literal") or ""
     parts = (csl.get("issued") or {}).get("date-parts") or [[]]
     year = parts[0][0] if parts and parts[0] else ""
-    title = str(csl.get("title", ""))
+    title = title_as_written(csl)
     return " ".join(str(x) for x in (name, year) if x) + (f": {title}" if title else "")
 
 
