@@ -104,8 +104,12 @@ def test_a_pasted_image_is_described_uploaded_with_progress_and_shown_at_once(ed
     image.wait_for()
     page.wait_for_function("""() => { const i = document.getElementById('preview')
         .contentDocument.querySelector('img'); return i && i.complete && i.naturalWidth; }""")
-    assert image.evaluate("i => i.naturalWidth") == 400
-    assert image.get_attribute("src") == "/studio/media/files/" + m.group(1)[len("/media/"):]
+    # (naturalWidth is scaled to the srcset's choice for the frame's width: the size on
+    # the tag is the image's own.)
+    assert image.get_attribute("width") == "400" and image.get_attribute("height") == "300"
+    stored = "/studio/media/files/" + m.group(1)[len("/media/"):]
+    assert image.get_attribute("src") == stored
+    assert image.evaluate("i => i.currentSrc").endswith(stored.removesuffix(".png") + ".webp")
     # One undo takes the image out again.
     page.keyboard.press("Control+z")
     assert text_box.input_value() == "Before the picture.\n\nAfter it."
