@@ -29,7 +29,8 @@ SIZES = "(max-width: 45rem) 100vw, 45rem"  # the theme's measure; narrower scree
 EMAIL_WIDTH = 600  # the column of the newsletter's template
 _IMG_RE = re.compile(r"<img\b([^>]*?)\s*/?>", re.I)
 _ATTR_RE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s>]+)))?')
-_PICTURE_TAG_RE = re.compile(r"</?picture\b[^>]*>|<source\b[^>]*>", re.I)
+_PICTURE_RE = re.compile(r"<picture\b[^>]*>(.*?)</picture>", re.I | re.S)
+_BROWSER_ONLY = ("srcset", "sizes", "loading", "decoding", "fetchpriority")
 _KEPT = ("alt", "title", "id", "class", "lang", "dir")  # what a writer's tag may keep
 
 
@@ -99,11 +100,25 @@ def picture(v: Variants, attrs: dict[str, str], first: bool) -> str:
     return f"<picture>{sources}{_tag('img', img)}</picture>"
 
 
+def plain(html: str) -> str:
+    """Each ``<picture>`` as its ``<img>`` alone, with its ``src`` (a size near the
+    measure) and no choices: for feed readers and mail clients, which make none."""
+
+    def one(m: re.Match[str]) -> str:
+        img = _IMG_RE.search(m.group(1))
+        if img is None:
+            return ""
+        attrs = _attributes(img.group(1))
+        return _tag("img", [(k, v) for k, v in attrs.items() if k not in _BROWSER_ONLY])
+
+    return _PICTURE_RE.sub(one, html)
+
+
 def for_email(html: str, library: Library | None, width: int = EMAIL_WIDTH) -> str:
     """Plain ``<img>`` tags, as mail clients show them: ``<picture>`` and its sources
     gone, each stored image one file of the original's format, the narrowest at least
     twice ``width`` (sharp on a phone), sized to ``width`` or less."""
-    html = _PICTURE_TAG_RE.sub("", html)
+    html = plain(html)
     if library is None or "<img" not in html:
         return html
 

@@ -4,6 +4,7 @@ build, raw HTML pictures held to the same URL policy as images, plain images in 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -73,6 +74,11 @@ def test_images_put_back_after_a_build_get_variants_and_their_post_is_rendered_a
     assert '<img src="https://elsewhere.example/far.jpg" alt="Far away"' in html
     assert '<img src="/media/2025/11/gone-89abcdef-480.jpg" alt="Missing"' in html
     assert html.count("<picture>") == 1
+    # Feed readers choose no size: the picture is one image there, its address absolute.
+    item, = json.loads((site / "public/feed.json").read_text())["items"]
+    assert "<picture" not in item["content_html"] and "srcset" not in item["content_html"]
+    assert re.search(rf'<img src="https?://[^"]+/media/{OLD}-960\.jpg" width="1200" '
+                     'height="900" alt="The harbour">', item["content_html"])
     # Nothing missing any more: the next build makes nothing and renders nothing.
     again = run_masthead("build", site=site)
     assert "0 posts re-rendered" in again.stdout
