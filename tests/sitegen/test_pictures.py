@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from PIL import Image, features
 
-from tests.conftest import configure_smtp, make_site, run_masthead
+from tests.conftest import configure_smtp, make_site, node_module, run_masthead
 
 OLD = "2025/11/harbour-0123abcd"  # as the site names an upload: slug, digest, width
 POST = """---
@@ -29,6 +30,14 @@ Another site's picture, and one this site never had:
 
 ![Missing](/media/2025/11/gone-89abcdef-480.jpg)
 """
+
+
+def html_errors(page: Path) -> list[str]:
+    """What the Nu Html Checker (vnu.jar) finds wrong with a built page."""
+    proc = subprocess.run(["java", "-jar", str(node_module("vnu-jar", "build", "dist", "vnu.jar")),
+                           "--format", "json", "--errors-only", str(page)],
+                          capture_output=True, text=True, timeout=300)
+    return [m["message"] for m in json.loads(proc.stderr or '{"messages": []}')["messages"]]
 
 
 def old_upload(folder: Path) -> None:
@@ -79,6 +88,7 @@ def test_images_put_back_after_a_build_get_variants_and_their_post_is_rendered_a
     assert "<picture" not in item["content_html"] and "srcset" not in item["content_html"]
     assert re.search(rf'<img src="https?://[^"]+/media/{OLD}-960\.jpg" width="1200" '
                      'height="900" alt="The harbour">', item["content_html"])
+    assert html_errors(page) == []
     # Nothing missing any more: the next build makes nothing and renders nothing.
     again = run_masthead("build", site=site)
     assert "0 posts re-rendered" in again.stdout
