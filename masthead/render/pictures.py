@@ -27,7 +27,7 @@ from masthead.content.image_variants import Variants
 
 SIZES = "(max-width: 45rem) 100vw, 45rem"  # the theme's measure; narrower screens: all
 EMAIL_WIDTH = 600  # the column of the newsletter's template
-_IMG_RE = re.compile(r"<img\b([^>]*?)\s*/?>", re.I)
+_IMG_RE = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*')*?)\s*/?>""", re.I)
 _ATTR_RE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s>]+)))?')
 _PICTURE_RE = re.compile(r"<picture\b[^>]*>(.*?)</picture>", re.I | re.S)
 _BROWSER_ONLY = ("srcset", "sizes", "loading", "decoding", "fetchpriority")
