@@ -4,8 +4,9 @@ A photo from a phone carries where and when it was taken (EXIF, GPS) and often a
 camera serial number; none of it may reach the site. Every upload is decoded by
 Pillow (so a file that merely claims to be an image is refused), turned upright by its
 EXIF orientation, and re-encoded from its pixels alone (the colour profile is kept,
-nothing else) at a few widths for ``srcset``. Files go to ``media/YYYY/MM/`` and the
-build copies them to ``public/media/``.
+nothing else) at a few widths for ``srcset``, each with a WebP and (where Pillow can)
+an AVIF beside it (:mod:`masthead.content.image_variants`). Files go to
+``media/YYYY/MM/`` and the build copies them to ``public/media/``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from masthead.content.addresses import slugify
+from masthead.content.image_variants import (
+    VARIANT_MAX,
+    encode_variant,
+    variant_suffixes,
+    write_atomically,
+)
 from masthead.errors import ContentError
 
 MAX_BYTES = 20 << 20
@@ -32,19 +38,6 @@ class StoredImage:
     files: list[tuple[int, str]]  # (width, path relative to media/), smallest first
     width: int
     height: int
-
-    def html(self, href, alt: str) -> str:
-        """An <img> with srcset, for the editor to insert (``href`` maps a site path
-        to its address, for sites under a sub-path)."""
-        from html import escape
-
-        largest = self.files[-1]
-        default = next((f for f in self.files if f[0] >= 960), largest)
-        srcset = ", ".join(f"{href('/media/' + rel)} {w}w" for w, rel in self.files)
-        return (f'<img src="{escape(href("/media/" + default[1]))}" '
-                f'srcset="{escape(srcset)}" sizes="(max-width: 45rem) 100vw, 45rem" '
-                f'width="{self.width}" height="{self.height}" alt="{escape(alt)}" '
-                f'loading="lazy">')
 
 
 def _slug(filename: str) -> str:
@@ -88,19 +81,25 @@ def store_image(data: bytes, filename: str, media: Path,
     ext = FORMATS[fmt]
     out_dir = media / folder
     out_dir.mkdir(parents=True, exist_ok=True)
-    files: list[tuple[int, str]] = []
     widths = [] if animated else [w for w in WIDTHS if w < width]
-    for w in [*widths, width]:
+    sizes = [(w, img if w == width else img.resize(
+        (w, max(1, round(height * w / width))), Image.Resampling.LANCZOS))
+        for w in [*widths, width]]
+    # The variants first: an original on disk then always has them (the build's
+    # refresh_variants looks for originals without).
+    if not animated:
+        for w, frame in sizes:
+            for suffix in variant_suffixes(ext) if w <= VARIANT_MAX else ():
+                target = out_dir / f"{base}-{w}{suffix}"
+                if not target.exists():
+                    write_atomically(target, encode_variant(frame, suffix, ext, icc))
+    files: list[tuple[int, str]] = []
+    for w, frame in sizes:
         rel = f"{folder}/{base}-{w}{ext}"
         target = media / rel
         if not target.exists():
-            if animated:
-                body = _encode_animation(img)
-            else:
-                frame = img if w == width else img.resize(
-                    (w, max(1, round(height * w / width))), Image.Resampling.LANCZOS)
-                body = _encode(frame, fmt, icc)
-            _write_atomically(target, body)
+            write_atomically(target, _encode_animation(img) if animated
+                             else _encode(frame, fmt, icc))
         files.append((w, rel))
     return StoredImage(files=files, width=width, height=height)
 
@@ -130,9 +129,3 @@ def _encode_animation(img) -> bytes:
     frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:],
                    loop=img.info.get("loop", 0), duration=img.info.get("duration", 100))
     return buf.getvalue()
-
-
-def _write_atomically(target: Path, body: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(body)
-    os.replace(tmp, target)

@@ -1,9 +1,10 @@
 """A post as an email: rendered once per send, personalised per reader.
 
 The HTML part is the post as the site renders it (the same Markdown, citations,
-footnotes and bibliography), links and images made absolute, the site's footer, CSS
-inlined (css-inline) because mail clients drop style sheets; the text part is the same
-words without markup. Each reader's copy differs only in its unsubscribe links, so a
+footnotes and bibliography; images as plain ``<img>`` tags, since mail clients know no
+``<picture>``), links and images made absolute, the site's footer, CSS inlined
+(css-inline) because mail clients drop style sheets; the text part is the same words
+without markup. Each reader's copy differs only in its unsubscribe links, so a
 send renders once and substitutes a marker per message.
 """
 
@@ -17,6 +18,7 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 
+from masthead.render import pictures
 from masthead.render.engine import render_body
 from masthead.sitegen.bodies import context_for
 from masthead.sitegen.feeds import absolute_links
@@ -46,7 +48,9 @@ def render(post) -> tuple[str, str, str]:
     site_row = get_site()
     site = site_view(site_row)
     root = settings.MASTHEAD_ROOT
-    body = render_body(post.body, context_for(site_row, root), f"post '{post.slug}'")
+    ctx = context_for(site_row, root)
+    # Mail clients know no <picture> nor srcset: one JPEG or PNG an image, sized.
+    body = pictures.for_email(render_body(post.body, ctx, f"post '{post.slug}'"), ctx.media)
     url = site.absolute(post.address())
     body = absolute_links(body + site.footer_html, site, url)
     theme = Theme(root / "templates", root / "static")  # the site's overrides, if any

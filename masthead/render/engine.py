@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from masthead.errors import CitationError, MastheadError
-from masthead.render import citations, citeproc, markdown, sanitize
+from masthead.render import citations, citeproc, markdown, pictures, sanitize
 from masthead.render.citations import MARK_RE, Cluster, UnknownKeyError
 from masthead.render.citecache import CitationCache, doc_key, source_digest
 from masthead.render.citeproc import Style
@@ -47,6 +47,7 @@ class RenderContext:
     workers: int = 1
     cache: CitationCache | None = None  # formatted citations from earlier builds
     shared: citeproc.SharedShortcut | None = None  # the build's clean citations, formatted once
+    media: pictures.Library | None = None  # stored images, shown as <picture> (pictures.py)
 
 
 def source_fingerprints(ctx: RenderContext) -> dict[str, str]:
@@ -61,6 +62,8 @@ def render_key(body_hash: str, cited: list[str], ctx: RenderContext,
     h.update(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}\0{body_hash}".encode())
     for key in cited:
         h.update(f"\0{key}:{sources.get(key, '')}".encode())
+    if ctx.media is not None:  # images given their variants since
+        h.update(f"\0{ctx.media.fingerprint}".encode())
     return h.hexdigest()
 
 
@@ -241,7 +244,7 @@ def render_each(items: Sequence[BodySource], ctx: RenderContext
     formatted = _format_isolating(prepared, ctx, results)
     for i, p in prepared.items():
         if results[i] is None:
-            results[i] = _finish(p, formatted.get(i), ctx.language)
+            results[i] = pictures.apply(_finish(p, formatted.get(i), ctx.language), ctx.media)
     return results  # type: ignore[return-value]
 
 
@@ -293,7 +296,7 @@ def render_preview(markdown_text: str, ctx: RenderContext) -> tuple[str, list[st
     problems = [f"line {c.line}: no source with the key '{c.missing}'"
                 for c in p.clusters if c.missing]
     formatted = _format([[p.clusters[n] for n in p.live]], ctx)[0] if p.live else None
-    return _finish(p, formatted, ctx.language), problems
+    return pictures.apply(_finish(p, formatted, ctx.language), ctx.media), problems
 
 
 def _format(docs: list[list[Cluster]], ctx: RenderContext) -> list[citeproc.Formatted | None]:

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from masthead.content.image_variants import MediaLibrary
 from masthead.render import cite_shortcut, citeproc
 from masthead.render.citecache import CitationCache
 from masthead.render.engine import (
@@ -52,6 +53,7 @@ def context_for(site, site_root: Path | None = None) -> RenderContext:
         language=site.language,
         workers=max(1, min(2, os.cpu_count() or 1)),
         cache=CitationCache(site_root / ".masthead" / "citations.sqlite") if site_root else None,
+        media=MediaLibrary(Path(site_root) / "media") if site_root else None,
     )
 
 
@@ -63,6 +65,8 @@ def inputs_fingerprint(ctx: RenderContext, fingerprints: dict[str, str]) -> str:
     h = hashlib.sha256(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}".encode())
     for key in sorted(fingerprints):
         h.update(f"\0{key}:{fingerprints[key]}".encode())
+    if ctx.media is not None:  # stored images given their variants since
+        h.update(f"\0{ctx.media.fingerprint}".encode())
     return h.hexdigest()
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from feedgen.feed import FeedGenerator
 
+from masthead.render import pictures
 from masthead.sitegen.snapshot import PostView, SiteView
 
 _LINK_RE = re.compile(r'\b(href|src)="(/|#)')
@@ -20,6 +21,7 @@ def absolute_links(html: str, site: SiteView, post_url: str) -> str:
 
 
 def content_html(post: PostView, site: SiteView, body_html: str) -> str:
+    body_html = pictures.plain(body_html)  # feed readers choose no size: one <img>
     return absolute_links(body_html + site.footer_html, site, site.absolute(post.path))
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from masthead.content import image_variants
 from masthead.errors import BuildError, MastheadError
 from masthead.site import SiteDir
 from masthead.sitegen import bodies, parallel, releases, search_index, snapshot
@@ -204,6 +205,8 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     state = BuildState.load(site.state_dir, site.public)
     clock("the last build's record")
     since = (state.inputs, dt.datetime.fromisoformat(state.started)) if state.started else None
+    image_variants.refresh_variants(site.media)  # for images stored before variants were
+    clock("image variants")
     rendered_bodies, inputs = bodies.refresh(site.root, force=full, since=since)
     clock("bodies (Markdown, citations)")
     # The snapshot and the plan are tens of thousands of long-lived objects made in a

@@ -5,9 +5,11 @@ shown in the preview at once."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import random
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -102,8 +104,12 @@ def test_a_pasted_image_is_described_uploaded_with_progress_and_shown_at_once(ed
     image.wait_for()
     page.wait_for_function("""() => { const i = document.getElementById('preview')
         .contentDocument.querySelector('img'); return i && i.complete && i.naturalWidth; }""")
-    assert image.evaluate("i => i.naturalWidth") == 400
-    assert image.get_attribute("src") == "/studio/media/files/" + m.group(1)[len("/media/"):]
+    # (naturalWidth is scaled to the srcset's choice for the frame's width: the size on
+    # the tag is the image's own.)
+    assert image.get_attribute("width") == "400" and image.get_attribute("height") == "300"
+    stored = "/studio/media/files/" + m.group(1)[len("/media/"):]
+    assert image.get_attribute("src") == stored
+    assert image.evaluate("i => i.currentSrc").endswith(stored.removesuffix(".png") + ".webp")
     # One undo takes the image out again.
     page.keyboard.press("Control+z")
     assert text_box.input_value() == "Before the picture.\n\nAfter it."
@@ -160,3 +166,113 @@ def test_the_image_button_chooses_a_file_and_escape_leaves_the_text_as_it_was(ed
     assert re.fullmatch(r"Text\.\n\n" + MARKDOWN_RE.format(alt="Chosen", name="chosen",
                                                            width=100) + "\n",
                         text_box.input_value()), text_box.input_value()
+
+
+def _photo(width: int, height: int, fmt: str) -> bytes:
+    """A smooth picture (a gradient), quick to encode in every format."""
+    from PIL import Image
+
+    img = Image.radial_gradient("L").resize((width, height)).convert("RGB")
+    buf = io.BytesIO()
+    img.save(buf, fmt)
+    return buf.getvalue()
+
+
+def _upload(session, name: str, data: bytes, alt: str) -> dict:
+    session.get("/studio/media/")
+    r = session.post("/studio/media/", {"alt": alt}, files={"image": (name, data)},
+                     headers={"accept": "application/json"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+class _Pictures(HTMLParser):
+    """Each <picture> of a page: its sources' (type, srcset, sizes) and its img's attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[dict] = []
+        self.inside = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "picture":
+            self.inside = True
+            self.found.append({"sources": [], "img": None})
+        elif tag == "source" and self.inside:
+            self.found[-1]["sources"].append(attrs)
+        elif tag == "img" and self.inside:
+            self.found[-1]["img"] = attrs
+
+    def handle_endtag(self, tag):
+        if tag == "picture":
+            self.inside = False
+
+
+def _candidates(srcset: str) -> list[tuple[str, int]]:
+    return [(url, int(w.rstrip("w"))) for url, w in
+            (part.split() for part in srcset.split(","))]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_published_images_are_pictures_in_modern_formats_and_only_the_first_loads_at_once(
+        studio, context):
+    from PIL import Image, features
+
+    editor = studio.session("editor")
+    photo = _upload(editor, "Harbour.jpg", _photo(2000, 1500, "JPEG"), "The harbour")
+    drawing = _upload(editor, "Plan.png", _photo(1000, 600, "PNG"), "The plan")
+    assert "<" not in photo["markdown"] + drawing["markdown"]  # plain Markdown, no HTML
+    post_id = editor.new_post("Two pictures", f"Opening words.\n\n{photo['markdown']}\n\n"
+                              f"Between them.\n\n{drawing['markdown']}\n\nThe end.",
+                              action="publish")
+    path = f"/{dt.datetime.now(dt.UTC).strftime('%Y/%m')}/two-pictures/"
+    parser = _Pictures()
+    parser.feed(studio.wait_for(path, "<picture>").text)
+    first, second = parser.found
+    avif = features.check("avif")
+    # The photo: AVIF (where Pillow writes it), then WebP, then the JPEG itself.
+    assert [s["type"] for s in first["sources"]] == \
+        (["image/avif"] if avif else []) + ["image/webp"]
+    # The drawing (a PNG): WebP only, lossless; AVIF would blur its lines.
+    assert [s["type"] for s in second["sources"]] == ["image/webp"]
+    with studio.client() as c:
+        for pic, widths, fallback in ((first, [480, 960, 1600, 2000], "JPEG"),
+                                      (second, [480, 960, 1000], "PNG")):
+            offered = [(s["type"].split("/")[1].upper(), s["srcset"]) for s in pic["sources"]]
+            for fmt, srcset in [*offered, (fallback, pic["img"]["srcset"])]:
+                got = _candidates(srcset)
+                assert [w for _, w in got] == widths, srcset
+                for url, w in got:
+                    r = c.get(url)
+                    assert r.status_code == 200, url
+                    with Image.open(io.BytesIO(r.content)) as img:
+                        assert (img.format, img.size[0]) == (fmt, w), url
+    # Sized on the tag, so the page does not shift as it loads; the first eager.
+    assert (first["img"]["width"], first["img"]["height"]) == ("2000", "1500")
+    assert (second["img"]["width"], second["img"]["height"]) == ("1000", "600")
+    assert "loading" not in first["img"] and first["img"]["fetchpriority"] == "high"
+    assert second["img"]["loading"] == "lazy"
+    assert first["img"]["alt"] == "The harbour" and second["img"]["alt"] == "The plan"
+
+    # Chromium takes the modern format.
+    page = context.new_page()
+    page.goto(studio.url + path)
+    shown = page.get_by_role("img", name="The harbour")
+    shown.evaluate("i => i.decode()")
+    modern = ".avif" if avif else ".webp"
+    assert shown.evaluate("i => i.currentSrc").endswith(modern)
+    plan = page.get_by_role("img", name="The plan")
+    plan.scroll_into_view_if_needed()
+    plan.evaluate("i => i.decode()")
+    assert plan.evaluate("i => i.currentSrc").endswith(".webp")
+
+    # So does the editor's preview, from the studio's copy of media/.
+    log_in(page, studio.url, "editor")
+    page.goto(f"{studio.url}/studio/posts/{post_id}/")
+    page.wait_for_function("""() => { const d = document.getElementById('preview')
+        .contentDocument; const i = d && d.querySelector('picture img');
+        return i && i.complete && i.naturalWidth; }""")
+    current = page.evaluate("""() => document.getElementById('preview').contentDocument
+        .querySelector('picture img').currentSrc""")
+    assert current.startswith(studio.url + "/studio/media/files/") and current.endswith(modern)
