@@ -343,7 +343,9 @@ def test_a_scheduled_post_is_emailed_when_the_worker_publishes_it(mailing_site, 
                  subscribers_csv(tmp_path / "s.csv", ["a@example.org", "b@example.org"]),
                  site=mailing_site)
     run_masthead("build", site=mailing_site)
-    when = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=8)).strftime("%Y-%m-%dT%H:%M:%S")
+    # Far enough ahead for the editor to be read before the worker publishes, on a
+    # loaded machine too (at 8 s the posts were sometimes out before the check).
+    when = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=25)).strftime("%Y-%m-%dT%H:%M:%S")
     with serving(mailing_site, worker=True) as url:
         editor = Studio(url, mailing_site).session("editor")
         quiet = editor.new_post("Quietly later", "Not for the inbox.", action="schedule",
@@ -355,7 +357,7 @@ def test_a_scheduled_post_is_emailed_when_the_worker_publishes_it(mailing_site, 
                          editor.get(f"/studio/posts/{loud}/").text)
         assert not re.search(r'name="email" value="1" checked',
                              editor.get(f"/studio/posts/{quiet}/").text)
-        got = mail_sink.wait(2, timeout=60)
+        got = mail_sink.wait(2, timeout=90)
         assert sorted(to[0] for to, _ in got) == ["a@example.org", "b@example.org"]
         assert {m["Subject"] for _, m in got} == {"Loudly later"}
         Studio(url, mailing_site).wait_for(f"/{when[:4]}/{when[5:7]}/quietly-later/",
