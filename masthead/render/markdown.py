@@ -174,8 +174,10 @@ def note_reference(name: str) -> str:
     return f'<sup class="footnote-reference"><a href="#{htmllib.escape(name)}">?</a></sup>'
 
 
-def gather_notes(doc: Doc) -> tuple[str, str]:
-    """Number notes in reading order; return the text and the footnotes section."""
+def gather_notes(doc: Doc, heading: str = "Notes",
+                 back_label: str = "Back to the text of note %(number)s") -> tuple[str, str]:
+    """Number notes in reading order; return the text and the footnotes section, its
+    heading and back links in the site's language (``back_label`` has %(number)s)."""
     if not doc.notes:
         return _REF_RE.sub("", doc.main), ""
     numbers: dict[str, int] = {}
@@ -214,7 +216,7 @@ def gather_notes(doc: Doc) -> tuple[str, str]:
         content = _REF_RE.sub(ref, doc.notes[name]).rstrip("\n")
         back = (
             f' <a href="#fnref-{n}" class="footnote-back" role="doc-backlink" '
-            f'aria-label="Back to the text of note {n}">↩︎</a>'
+            f'aria-label="{htmllib.escape(back_label % {"number": n})}">↩︎</a>'
         )
         if content.endswith("</p>"):
             content = content[: -len("</p>")] + back + "</p>"
@@ -223,7 +225,8 @@ def gather_notes(doc: Doc) -> tuple[str, str]:
         items.append(f'<li id="fn-{n}">\n{content}\n</li>')
     section = (
         '<section id="footnotes" class="footnotes" role="doc-endnotes">\n'
-        '<h2 class="visually-hidden">Notes</h2>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
+        f'<h2 class="visually-hidden">{htmllib.escape(heading)}</h2>\n<ol>\n' + "\n".join(items)
+        + "\n</ol>\n</section>\n"
     )
     return main, section
 
