@@ -13,7 +13,7 @@ from masthead.sitegen.snapshot import current_site
 from masthead.translation import load as load_words
 
 
-def _say(site, message: str, **values: str) -> str:
+def _say(site, message: str, /, **values: str) -> str:
     """A phrase of the emails in the site's language, with the site's own wording."""
     from django.conf import settings
 

@@ -137,7 +137,11 @@ def _load(tag: str, po: Path | None, po_stamp: tuple, site_file: Path | None,
         plurals = {m.id[0]: m.id[1] for m in template if m.id and isinstance(m.id, tuple)}
         for o in overrides.read(site_file, locale, plurals):
             msgid = (o.msgid, plurals[o.msgid]) if isinstance(o.text, tuple) else o.msgid
-            catalog.add(msgid, o.text, context=o.context)
+            known = catalog.get(msgid, context=o.context)
+            if known is not None:  # Catalog.add keeps a known message's text
+                known.string = o.text
+            else:
+                catalog.add(msgid, o.text, context=o.context)
             overridden.add((o.context, o.msgid))
         h.update(site_file.read_bytes())
     return Words(tag, locale, _as_translations(catalog), h.hexdigest()[:16],
