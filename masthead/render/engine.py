@@ -52,7 +52,8 @@ class RenderContext:
 
 
 # What the renderer itself writes into a body, in the site's language.
-BODY_PHRASES = ("Notes", "Back to the text of note %(number)s", "References")
+BODY_PHRASES = ("Notes", "Back to the text of note %(number)s", "References",
+                "Link to this section")
 
 
 def words_key(ctx: RenderContext) -> str:
@@ -150,7 +151,8 @@ def _prepare(item: BodySource, ctx: RenderContext, lenient: bool = False) -> _Pr
         raise UnknownKeyError(exc.key, exc.line or 1, path=item.where) from None
     except CitationError as exc:
         raise CitationError(exc.reason, path=item.where, line=exc.line) from None
-    doc = markdown.render(extracted.text)
+    doc = markdown.render(extracted.text, ctx.words.gettext("Link to this section")
+                          if ctx.words is not None else "Link to this section")
     if not extracted.clusters:
         return _Prepared(item.markdown, doc, [], [])
     dead = _in_code_or_tag(doc.main) | set().union(

@@ -73,7 +73,7 @@ def slugify_heading(text: str) -> str:
     return re.sub(r"-{2,}", "-", slug) or "section"
 
 
-def _heading_ids(html: str, used: set[str]) -> str:
+def _heading_ids(html: str, used: set[str], anchor_label: str = "Link to this section") -> str:
     def repl(m: re.Match[str]) -> str:
         level, attrs, inner = m.group(1), m.group(2), m.group(3)
         id_match = re.search(r'\bid="([^"]*)"', attrs)
@@ -89,7 +89,7 @@ def _heading_ids(html: str, used: set[str]) -> str:
         used.add(ident)
         anchor = (
             f' <a class="heading-anchor" href="#{ident}" '
-            f'aria-label="Link to this section">#</a>'
+            f'aria-label="{htmllib.escape(anchor_label)}">#</a>'
         )
         return f"<h{level}{attrs}>{inner}{anchor}</h{level}>"
 
@@ -159,13 +159,14 @@ def _split_notes(html: str) -> Doc:
     return Doc("".join(out), notes)
 
 
-def render(markdown: str) -> Doc:
-    """Markdown to HTML, with heading ids and attributed quotations; notes kept apart."""
+def render(markdown: str, anchor_label: str = "Link to this section") -> Doc:
+    """Markdown to HTML, with heading ids and attributed quotations; notes kept apart;
+    ``anchor_label`` names a heading's link in the site's language."""
     html = pyromark.html(markdown, options=OPTIONS)
     html = _attributed_quotations(html)
     doc = _split_notes(html)
     used: set[str] = set()
-    doc.main = _heading_ids(doc.main, used)
+    doc.main = _heading_ids(doc.main, used, anchor_label)
     return doc
 
 
