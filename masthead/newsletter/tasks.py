@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
+from masthead.errors import ContentError
 from masthead.mail import server as mail_server
 from masthead.newsletter import links
 from masthead.newsletter.models import Subscriber
@@ -15,9 +17,10 @@ from masthead.translation import load as load_words
 
 def _say(site, message: str, /, **values: str) -> str:
     """A phrase of the emails in the site's language, with the site's own wording."""
-    from django.conf import settings
-
-    words = load_words(site.language, getattr(settings, "MASTHEAD_ROOT", None))
+    try:
+        words = load_words(site.language, getattr(settings, "MASTHEAD_ROOT", None))
+    except ContentError:  # the site's wording has a mistake: the build reports it
+        words = load_words(site.language)
     return words.gettext(message) % values
 
 

@@ -23,8 +23,13 @@ HONEYPOT = "website"  # a field people never see and bots fill in
 
 
 def _words() -> Words:
-    """The site's language, with its own wording (``translations/``) on top."""
-    return load_words(current_site().language, getattr(settings, "MASTHEAD_ROOT", None))
+    """The site's language, with its own wording (``translations/``) on top; while that
+    file has a mistake (the build reports it), readers get the shipped wording."""
+    language = current_site().language
+    try:
+        return load_words(language, getattr(settings, "MASTHEAD_ROOT", None))
+    except ContentError:
+        return load_words(language)
 
 
 def _(message: str, **values: str) -> str:
