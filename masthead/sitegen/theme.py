@@ -30,10 +30,15 @@ class _Speaker:
 
     def __init__(self, site_root: Path | None):
         self.site_root = site_root
+        self._by_language: dict[str, translation.Words] = {}  # for this theme's life (a build)
 
-    def words(self, context) -> translation.Words:
+    def words(self, context: jinja2.runtime.Context) -> translation.Words:
         site = context.get("site")
-        return translation.load(getattr(site, "language", "en") or "en", self.site_root)
+        language = getattr(site, "language", "en") or "en"
+        words = self._by_language.get(language)
+        if words is None:
+            words = self._by_language[language] = translation.load(language, self.site_root)
+        return words
 
     def install(self, env: jinja2.Environment) -> None:
         w = self.words
