@@ -48,7 +48,7 @@ def render(post) -> tuple[str, str, str]:
     site_row = get_site()
     site = site_view(site_row)
     root = settings.MASTHEAD_ROOT
-    ctx = context_for(site_row, root)
+    ctx = context_for(site_row, root)  # with the site's words: the footer's "Unsubscribe"
     # Mail clients know no <picture> nor srcset: one JPEG or PNG an image, sized.
     body = pictures.for_email(render_body(post.body, ctx, f"post '{post.slug}'"), ctx.media)
     url = site.absolute(post.address())
@@ -57,12 +57,13 @@ def render(post) -> tuple[str, str, str]:
     page = theme.render("email.html", site=site, post=post, url=url, body_html=body,
                         unsubscribe=MARK).decode()
     html = css_inline.inline(page)
-    return post.title, html, to_text(post.title, url, body, site)
+    return post.title, html, to_text(post.title, url, body, site, ctx.words.gettext("Unsubscribe"))
 
 
-def to_text(title: str, url: str, body_html: str, site) -> str:
+def to_text(title: str, url: str, body_html: str, site,
+            unsubscribe_label: str = "Unsubscribe") -> str:
     """The plain-text part: paragraphs, list items and notes as lines; links as
-    "words (address)"."""
+    "words (address)"; ``unsubscribe_label`` in the site's language."""
     text = _LINK_RE.sub(lambda m: _link_text(m.group(2), m.group(1)), body_html)
     text = _BLOCK_END_RE.sub("\n\n", text)
     text = htmllib.unescape(_TAG_RE.sub("", text))
@@ -77,7 +78,7 @@ def to_text(title: str, url: str, body_html: str, site) -> str:
         out.append(line)
         blank = False
     return (f"{title}\n{'=' * min(len(title), 72)}\n\n{url}\n\n" + "\n".join(out).strip()
-            + f"\n\n--\n{site.title}: {site.url}\nUnsubscribe: {MARK}\n")
+            + f"\n\n--\n{site.title}: {site.url}\n{unsubscribe_label}: {MARK}\n")
 
 
 def _link_text(inner: str, href: str) -> str:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
+from masthead.errors import ContentError
 from masthead.mail import server as mail_server
 from masthead.newsletter import links
 from masthead.newsletter.models import Subscriber
 from masthead.newsletter.sending import deliver, prepare
 from masthead.sitegen.snapshot import current_site
+from masthead.translation import load as load_words
+
+
+def _say(site, message: str, /, **values: str) -> str:
+    """A phrase of the emails in the site's language, with the site's own wording."""
+    try:
+        words = load_words(site.language, getattr(settings, "MASTHEAD_ROOT", None))
+    except ContentError:  # the site's wording has a mistake: the build reports it
+        words = load_words(site.language)
+    return words.gettext(message) % values
 
 
 def _send(to: str, subject: str, body: str) -> None:
@@ -24,11 +36,13 @@ def send_confirmation(subscriber_id: int) -> str:
     if sub is None or not mail_server.configured():
         return "nothing to send"
     site = current_site()
-    _send(sub.email, f"Confirm your subscription to {site.title}",
-          f"Someone (hopefully you) asked for {site.title}'s newsletter at {sub.email}.\n\n"
-          f"To confirm, open this link (it works for a week):\n\n"
+    _send(sub.email, _say(site, "Confirm your subscription to %(site)s", site=site.title),
+          _say(site, "Someone (hopefully you) asked for %(site)s's newsletter at %(email)s.",
+               site=site.title, email=sub.email) + "\n\n"
+          + _say(site, "To confirm, open this link (it works for a week):") + "\n\n"
           f"{links.url(sub.pk, 'confirm')}\n\n"
-          "If it was not you, ignore this email: you will get nothing more.\n")
+          + _say(site, "If it was not you, ignore this email: you will get nothing more.")
+          + "\n")
     return "sent"
 
 
@@ -39,10 +53,12 @@ def send_welcome(subscriber_id: int) -> str:
     if sub is None or not mail_server.configured():
         return "nothing to send"
     site = current_site()
-    _send(sub.email, f"Welcome to {site.title}",
-          f"You are subscribed: every new post of {site.title} will come to {sub.email}.\n\n"
-          f"Read what is already there: {site.url}\n\n"
-          f"To stop, or to change your address: {links.url(sub.pk, 'manage')}\n")
+    _send(sub.email, _say(site, "Welcome to %(site)s", site=site.title),
+          _say(site, "You are subscribed: every new post of %(site)s will come to %(email)s.",
+               site=site.title, email=sub.email) + "\n\n"
+          + _say(site, "Read what is already there: %(url)s", url=site.url) + "\n\n"
+          + _say(site, "To stop, or to change your address: %(url)s",
+                 url=links.url(sub.pk, "manage")) + "\n")
     return "sent"
 
 

@@ -46,7 +46,7 @@ def render_book(chapters: Sequence[BodySource], ctx: RenderContext) -> RenderedB
         if whole is not None and p.live:
             part = Formatted(clusters=whole.clusters[start:end], notes=whole.notes[start:end],
                              entries=[], refs_class=whole.refs_class)
-        out.append(_finish(p, part, ctx.language))
+        out.append(_finish(p, part, ctx.language, ctx.words))
         start = end
-    bibliography = _bibliography(whole, ctx.language) if whole is not None else ""
+    bibliography = _bibliography(whole, ctx.language, ctx.words) if whole is not None else ""
     return RenderedBook(chapters=out, bibliography=bibliography)

@@ -20,6 +20,7 @@ from masthead.render import citations, citeproc, markdown, pictures, sanitize
 from masthead.render.citations import MARK_RE, Cluster, UnknownKeyError
 from masthead.render.citecache import CitationCache, doc_key, source_digest
 from masthead.render.citeproc import Style
+from masthead.translation import Words
 
 RENDERER_VERSION = "4"  # 4: "> -- Name" attributes a quotation; 3: styles that shorten
 # repeated names render each post alone
@@ -48,6 +49,17 @@ class RenderContext:
     cache: CitationCache | None = None  # formatted citations from earlier builds
     shared: citeproc.SharedShortcut | None = None  # the build's clean citations, formatted once
     media: pictures.Library | None = None  # stored images, shown as <picture> (pictures.py)
+    words: Words | None = None  # the site's language: the notes' heading, "References"
+
+
+# What the renderer itself writes into a body, in the site's language.
+BODY_PHRASES = ("Notes", "Back to the text of note %(number)s", "References",
+                "Link to this section")
+
+
+def words_key(ctx: RenderContext) -> str:
+    """How the body's own phrases read; empty in English, so English keys stay as they were."""
+    return ctx.words.fingerprint_of(BODY_PHRASES) if ctx.words is not None else ""
 
 
 def source_fingerprints(ctx: RenderContext) -> dict[str, str]:
@@ -57,9 +69,12 @@ def source_fingerprints(ctx: RenderContext) -> dict[str, str]:
 def render_key(body_hash: str, cited: list[str], ctx: RenderContext,
                sources: Mapping[str, str]) -> str:
     """Changes whenever the rendered HTML could change: the body (by its hash), the
-    sources it cites (by theirs, see :func:`source_fingerprints`), style, language."""
+    sources it cites (by theirs, see :func:`source_fingerprints`), style, language, and
+    the wording of the notes' heading and the bibliography's title."""
     h = hashlib.sha256()
     h.update(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}\0{body_hash}".encode())
+    if words_key(ctx):
+        h.update(f"\0words:{words_key(ctx)}".encode())
     for key in cited:
         h.update(f"\0{key}:{sources.get(key, '')}".encode())
     if ctx.media is not None:  # images given their variants since
@@ -139,7 +154,8 @@ def _prepare(item: BodySource, ctx: RenderContext, lenient: bool = False) -> _Pr
         raise UnknownKeyError(exc.key, exc.line or 1, path=item.where) from None
     except CitationError as exc:
         raise CitationError(exc.reason, path=item.where, line=exc.line) from None
-    doc = markdown.render(extracted.text)
+    doc = markdown.render(extracted.text, ctx.words.gettext("Link to this section")
+                          if ctx.words is not None else "Link to this section")
     if not extracted.clusters:
         return _Prepared(item.markdown, doc, [], [])
     dead = _in_code_or_tag(doc.main) | set().union(
@@ -152,10 +168,12 @@ def _prepare(item: BodySource, ctx: RenderContext, lenient: bool = False) -> _Pr
     return _Prepared(item.markdown, doc, extracted.clusters, live)
 
 
-def _bibliography(formatted: citeproc.Formatted, language: str) -> str:
+def _bibliography(formatted: citeproc.Formatted, language: str, words: Words | None) -> str:
     if not formatted.entries:
         return ""
     title = REFERENCES_TITLE.get(language.split("-")[0].lower(), "References")
+    if words is not None and words.says_in_own_words("References"):
+        title = htmllib.escape(words.gettext("References"))
     entries = "\n".join(
         f'<div id="ref-{htmllib.escape(key)}" class="csl-entry" role="listitem">'
         f"{entry.strip()}</div>"
@@ -168,7 +186,8 @@ def _bibliography(formatted: citeproc.Formatted, language: str) -> str:
     )
 
 
-def _finish(p: _Prepared, formatted: citeproc.Formatted | None, language: str) -> str:
+def _finish(p: _Prepared, formatted: citeproc.Formatted | None, language: str,
+            words: Words | None = None) -> str:
     html_by_cluster: dict[int, str] = {}
     note_clusters: set[int] = set()
     if formatted is not None:
@@ -214,8 +233,10 @@ def _finish(p: _Prepared, formatted: citeproc.Formatted | None, language: str) -
     doc.main = _MARK_IN_TEXT_RE.sub(in_text, doc.main)
     doc.notes = {k: _MARK_IN_TEXT_RE.sub(in_footnote, v) for k, v in doc.notes.items()}
     doc.notes.update(added)
-    main, notes_section = markdown.gather_notes(doc)
-    bibliography = _bibliography(formatted, language) if formatted else ""
+    say = words.gettext if words is not None else str
+    main, notes_section = markdown.gather_notes(
+        doc, say("Notes"), say("Back to the text of note %(number)s"))
+    bibliography = _bibliography(formatted, language, words) if formatted else ""
     html = main + bibliography + notes_section
     return sanitize.clean(html) if sanitize.needs_cleaning(p.source) else html
 
@@ -244,7 +265,8 @@ def render_each(items: Sequence[BodySource], ctx: RenderContext
     formatted = _format_isolating(prepared, ctx, results)
     for i, p in prepared.items():
         if results[i] is None:
-            results[i] = pictures.apply(_finish(p, formatted.get(i), ctx.language), ctx.media)
+            results[i] = pictures.apply(_finish(p, formatted.get(i), ctx.language, ctx.words),
+                                        ctx.media)
     return results  # type: ignore[return-value]
 
 
@@ -296,7 +318,7 @@ def render_preview(markdown_text: str, ctx: RenderContext) -> tuple[str, list[st
     problems = [f"line {c.line}: no source with the key '{c.missing}'"
                 for c in p.clusters if c.missing]
     formatted = _format([[p.clusters[n] for n in p.live]], ctx)[0] if p.live else None
-    return pictures.apply(_finish(p, formatted, ctx.language), ctx.media), problems
+    return pictures.apply(_finish(p, formatted, ctx.language, ctx.words), ctx.media), problems
 
 
 def _format(docs: list[list[Cluster]], ctx: RenderContext) -> list[citeproc.Formatted | None]:

@@ -73,7 +73,7 @@ def slugify_heading(text: str) -> str:
     return re.sub(r"-{2,}", "-", slug) or "section"
 
 
-def _heading_ids(html: str, used: set[str]) -> str:
+def _heading_ids(html: str, used: set[str], anchor_label: str = "Link to this section") -> str:
     def repl(m: re.Match[str]) -> str:
         level, attrs, inner = m.group(1), m.group(2), m.group(3)
         id_match = re.search(r'\bid="([^"]*)"', attrs)
@@ -89,7 +89,7 @@ def _heading_ids(html: str, used: set[str]) -> str:
         used.add(ident)
         anchor = (
             f' <a class="heading-anchor" href="#{ident}" '
-            f'aria-label="Link to this section">#</a>'
+            f'aria-label="{htmllib.escape(anchor_label)}">#</a>'
         )
         return f"<h{level}{attrs}>{inner}{anchor}</h{level}>"
 
@@ -159,13 +159,14 @@ def _split_notes(html: str) -> Doc:
     return Doc("".join(out), notes)
 
 
-def render(markdown: str) -> Doc:
-    """Markdown to HTML, with heading ids and attributed quotations; notes kept apart."""
+def render(markdown: str, anchor_label: str = "Link to this section") -> Doc:
+    """Markdown to HTML, with heading ids and attributed quotations; notes kept apart;
+    ``anchor_label`` names a heading's link in the site's language."""
     html = pyromark.html(markdown, options=OPTIONS)
     html = _attributed_quotations(html)
     doc = _split_notes(html)
     used: set[str] = set()
-    doc.main = _heading_ids(doc.main, used)
+    doc.main = _heading_ids(doc.main, used, anchor_label)
     return doc
 
 
@@ -174,8 +175,10 @@ def note_reference(name: str) -> str:
     return f'<sup class="footnote-reference"><a href="#{htmllib.escape(name)}">?</a></sup>'
 
 
-def gather_notes(doc: Doc) -> tuple[str, str]:
-    """Number notes in reading order; return the text and the footnotes section."""
+def gather_notes(doc: Doc, heading: str = "Notes",
+                 back_label: str = "Back to the text of note %(number)s") -> tuple[str, str]:
+    """Number notes in reading order; return the text and the footnotes section, its
+    heading and back links in the site's language (``back_label`` has %(number)s)."""
     if not doc.notes:
         return _REF_RE.sub("", doc.main), ""
     numbers: dict[str, int] = {}
@@ -214,7 +217,7 @@ def gather_notes(doc: Doc) -> tuple[str, str]:
         content = _REF_RE.sub(ref, doc.notes[name]).rstrip("\n")
         back = (
             f' <a href="#fnref-{n}" class="footnote-back" role="doc-backlink" '
-            f'aria-label="Back to the text of note {n}">↩︎</a>'
+            f'aria-label="{htmllib.escape(back_label % {"number": n})}">↩︎</a>'
         )
         if content.endswith("</p>"):
             content = content[: -len("</p>")] + back + "</p>"
@@ -223,7 +226,8 @@ def gather_notes(doc: Doc) -> tuple[str, str]:
         items.append(f'<li id="fn-{n}">\n{content}\n</li>')
     section = (
         '<section id="footnotes" class="footnotes" role="doc-endnotes">\n'
-        '<h2 class="visually-hidden">Notes</h2>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
+        f'<h2 class="visually-hidden">{htmllib.escape(heading)}</h2>\n<ol>\n' + "\n".join(items)
+        + "\n</ol>\n</section>\n"
     )
     return main, section
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from masthead import translation
 from masthead.content.image_variants import MediaLibrary
 from masthead.render import cite_shortcut, citeproc
 from masthead.render.citecache import CitationCache
@@ -34,6 +35,7 @@ from masthead.render.engine import (
     render_each,
     render_key,
     source_fingerprints,
+    words_key,
 )
 from masthead.render.excerpts import excerpt_of
 from masthead.sitegen import parallel, search_index, snapshot
@@ -54,6 +56,7 @@ def context_for(site, site_root: Path | None = None) -> RenderContext:
         workers=max(1, min(2, os.cpu_count() or 1)),
         cache=CitationCache(site_root / ".masthead" / "citations.sqlite") if site_root else None,
         media=MediaLibrary(Path(site_root) / "media") if site_root else None,
+        words=translation.load(site.language or "en", site_root),
     )
 
 
@@ -63,6 +66,8 @@ def inputs_fingerprint(ctx: RenderContext, fingerprints: dict[str, str]) -> str:
 
 
     h = hashlib.sha256(f"{RENDERER_VERSION}\0{ctx.style.fingerprint}\0{ctx.language}".encode())
+    if words_key(ctx):
+        h.update(f"\0words:{words_key(ctx)}".encode())
     for key in sorted(fingerprints):
         h.update(f"\0{key}:{fingerprints[key]}".encode())
     if ctx.media is not None:  # stored images given their variants since

@@ -8,6 +8,25 @@
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
   const base = form.dataset.index;
+  // The page's words in the site's language (search.html's data-words); English if absent.
+  const words = Object.assign({
+    lang: document.documentElement.lang || "en",
+    searching: "Searching…",
+    results: {one: "%(num)s result for “%(query)s”", other: "%(num)s results for “%(query)s”"},
+    none: "No results for “%(query)s”",
+    unavailable: "Search is unavailable: %(reason)s",
+  }, form.dataset.words ? JSON.parse(form.dataset.words) : {});
+  function say(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+  }
+  function resultsFor(n, query) {
+    let category = "other";
+    try { category = new Intl.PluralRules(words.lang).select(n); } catch (e) { /* an unknown tag */ }
+    const forms = words.results;
+    let shown = String(n);
+    try { shown = n.toLocaleString(words.lang); } catch (e) { /* an unknown tag */ }
+    return say(forms[category] || forms.other, {num: shown, query: query});
+  }
   const cache = new Map();
   let meta = null;
 
@@ -91,7 +110,7 @@
   async function run(query) {
     list.textContent = "";
     if (!query.trim()) { status.textContent = ""; return; }
-    status.textContent = "Searching…";
+    status.textContent = words.searching;
     try {
       const ranked = await search(query);
       const docs = await Promise.all(ranked.map(function (e) { return describe(e[0]); }));
@@ -118,9 +137,9 @@
         li.appendChild(p);
         list.appendChild(li);
       }
-      status.textContent = docs.length ? docs.length + (docs.length === 1 ? " result" : " results") + " for “" + query + "”" : "No results for “" + query + "”";
+      status.textContent = docs.length ? resultsFor(docs.length, query) : say(words.none, {query: query});
     } catch (err) {
-      status.textContent = "Search is unavailable: " + err.message;
+      status.textContent = say(words.unavailable, {reason: err.message});
     }
   }
   let timer = null;
