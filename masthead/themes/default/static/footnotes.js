@@ -13,27 +13,38 @@
 
   body.querySelectorAll("a.footnote-ref").forEach(function (ref, i) {
     const source = document.getElementById(decodeURIComponent(ref.hash.slice(1)));
-    if (!source || !list.contains(source)) return;
-    const note = document.createElement("span");
+    if (source && list.contains(source)) {
+      notes.push({ref: ref, source: source, id: "fn-note-" + (i + 1), note: null});
+    }
+  });
+  if (!notes.length) return;
+
+  // A note's copy beside its mark, made when first needed (on a phone: when opened).
+  function build(n) {
+    if (n.note) return n.note;
+    const note = n.note = document.createElement("span");
     note.className = "fn-note";
-    note.id = "fn-note-" + (i + 1);
+    note.id = n.id;
     note.setAttribute("role", "note");
-    source.childNodes.forEach(function (child) { note.appendChild(child.cloneNode(true)); });
+    n.source.childNodes.forEach(function (child) { note.appendChild(child.cloneNode(true)); });
     note.querySelectorAll(".footnote-back").forEach(function (el) { el.remove(); });
     note.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
     const number = document.createElement("span");
     number.className = "fn-note-number";
-    number.textContent = ref.textContent.trim();
+    number.textContent = n.ref.textContent.trim();
     const first = note.firstElementChild;
     (first && first.tagName === "P" ? first : note).prepend(number);
-    ref.after(note);
-    ref.setAttribute("aria-controls", note.id);
-    notes.push({ref: ref, note: note});
-  });
-  if (!notes.length) return;
+    n.ref.after(note);
+    n.ref.setAttribute("aria-controls", note.id);
+    return note;
+  }
+
+  function isOpen(n) {
+    return !!n.note && n.note.classList.contains("is-open");
+  }
 
   function open(n, yes) {
-    n.note.classList.toggle("is-open", yes);
+    if (yes || n.note) build(n).classList.toggle("is-open", yes);
     n.ref.setAttribute("aria-expanded", String(yes));
   }
 
@@ -44,25 +55,34 @@
       if (wide.matches) {
         n.ref.removeAttribute("role");
         n.ref.removeAttribute("aria-expanded");
-        n.note.classList.remove("is-open");
+        build(n).classList.remove("is-open");
       } else {
         n.ref.setAttribute("role", "button");
-        open(n, n.note.classList.contains("is-open"));
+        open(n, isOpen(n));
       }
     }
-    place();
+    later();
   }
 
-  // Each sidenote at the height of its mark, or just below the one before it.
+  // Each sidenote at the height of its mark, or just below the one before it. Every
+  // position is read before any is written, so the page is laid out once.
   function place() {
-    let floor = -Infinity;
-    for (const n of notes) {
-      if (!wide.matches) { n.note.style.top = ""; continue; }
-      const origin = n.note.offsetParent ? n.note.offsetParent.getBoundingClientRect().top : 0;
-      const top = Math.max(n.ref.getBoundingClientRect().top - origin, floor);
-      n.note.style.top = top + "px";
-      floor = top + n.note.offsetHeight + GAP;
+    if (!wide.matches) {
+      for (const n of notes) if (n.note) n.note.style.top = "";
+      return;
     }
+    const seen = notes.map(function (n) {
+      const parent = n.note.offsetParent;
+      return {mark: n.ref.getBoundingClientRect().top,
+              origin: parent ? parent.getBoundingClientRect().top : 0,
+              height: n.note.offsetHeight};
+    });
+    let floor = -Infinity;
+    notes.forEach(function (n, i) {
+      const top = Math.max(seen[i].mark - seen[i].origin, floor);
+      n.note.style.top = top + "px";
+      floor = top + seen[i].height + GAP;
+    });
   }
 
   let pending = false;
@@ -78,7 +98,7 @@
       if (wide.matches) {
         notes.forEach(function (m) { m.note.classList.toggle("is-current", m === n); });
       } else {
-        open(n, !n.note.classList.contains("is-open"));
+        open(n, !isOpen(n));
       }
     });
     n.ref.addEventListener("keydown", function (ev) {
@@ -88,7 +108,7 @@
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape") return;
     for (const n of notes) {
-      if (!n.note.classList.contains("is-open")) continue;
+      if (!isOpen(n)) continue;
       const inside = n.note.contains(document.activeElement) || n.ref === document.activeElement;
       open(n, false);
       if (inside) n.ref.focus();
