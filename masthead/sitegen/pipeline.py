@@ -133,20 +133,37 @@ def _search_docs(snap: snapshot.Snapshot, theme: Theme) -> list[search_index.Doc
             for p in (*snap.posts, *snap.pages)]
 
 
+_printed_days: dict[tuple, dict[object, str]] = {}  # the last build's, for the next
+
+
 def _dates(snap: snapshot.Snapshot, theme: Theme) -> dict[int, str]:
     """Every post's date, printed by the theme's own ``human_date`` filter (so search
-    results read like the post pages), once per distinct day."""
-    template = theme.env.from_string("{{ published | human_date }}")
-    by_day: dict[object, str] = {}
+    results read like the post pages), once per distinct day; a process that builds
+    again and again (the worker's warm child) keeps the days printed for the next build
+    while the theme and the site's settings are the same."""
+    filter_ = theme.env.filters["human_date"]
+    if getattr(filter_, "jinja_pass_arg", None) is None:  # a plain function: call it
+        def print_(published):
+            return filter_(published)
+    else:  # it wants the template's context or environment: print through a template
+        template = theme.env.from_string("{{ published | human_date }}")
+
+        def print_(published):
+            return template.render(site=snap.site, published=published)
+    context = (theme.fingerprint, snap.site)
+    by_day = _printed_days.get(context, {})
+    _printed_days.clear()
+    _printed_days[context] = by_day
     dated: dict[int, str] = {}
     for p in (*snap.posts, *snap.pages):
         if p.published is None:
             dated[p.id] = ""
             continue
         day = p.published.date()
-        if day not in by_day:
-            by_day[day] = template.render(site=snap.site, published=p.published)
-        dated[p.id] = by_day[day]
+        text = by_day.get(day)
+        if text is None:
+            text = by_day[day] = print_(p.published)
+        dated[p.id] = text
     return dated
 
 
