@@ -11,7 +11,6 @@ import jinja2
 
 from masthead.render import markdown as md
 from masthead.render.sanitize import clean
-from masthead.sitegen.reading import reading_minutes
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -74,6 +73,8 @@ class Theme:
         self.env.filters["human_date"] = human_date
         self.env.filters["month_name"] = month_name
         self.env.filters["comment_html"] = comment_html
+        from masthead.sitegen.reading import reading_minutes  # "7 min read" on post pages
+
         self.env.filters["reading_minutes"] = reading_minutes
         self.env.filters["tojson_ld"] = lambda v: jinja2.utils.markupsafe.Markup(
             json.dumps(v, ensure_ascii=False).translate(_SCRIPT_SAFE))
