@@ -61,16 +61,24 @@
         open(n, isOpen(n));
       }
     }
-    later();
+    if (wide.matches) { follow(); later(); }
+  }
+
+  // Sidenotes follow the text as it reflows (fonts arriving, pictures, a resized
+  // window); a narrow screen has none to place, and nothing is watched for it.
+  let following = false;
+  function follow() {
+    if (following) return;
+    following = true;
+    window.addEventListener("load", later);
+    if (document.fonts) document.fonts.ready.then(later);
+    if (window.ResizeObserver) new ResizeObserver(later).observe(body);
   }
 
   // Each sidenote at the height of its mark, or just below the one before it. Every
   // position is read before any is written, so the page is laid out once.
   function place() {
-    if (!wide.matches) {
-      for (const n of notes) if (n.note) n.note.style.top = "";
-      return;
-    }
+    if (!wide.matches) return;  // the stylesheet lays notes out in the text
     const seen = notes.map(function (n) {
       const parent = n.note.offsetParent;
       return {mark: n.ref.getBoundingClientRect().top,
@@ -115,8 +123,5 @@
     }
   });
   wide.addEventListener("change", mode);
-  window.addEventListener("load", later);
-  if (document.fonts) document.fonts.ready.then(later);
-  if (window.ResizeObserver) new ResizeObserver(later).observe(body);
   mode();
 })();
