@@ -214,3 +214,21 @@ def test_a_sites_own_favicon_replaces_the_initials(browser, tmp_path):
         }""", page.get_attribute('link[type="image/svg+xml"]', "href"))
         assert shown.encode() == own
         page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1400])
+def test_open_notes_and_sidenotes_pass_axe(browser, demo_server, width, scheme):
+    from tests.conftest import node_module
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(demo_server + NOTES)
+    page.click("#fnref-2")  # opens the note on a phone, marks its sidenote on a desktop
+    assert page.locator("#fnref-2 + .fn-note").is_visible()
+    page.add_script_tag(content=node_module("axe-core", "axe.min.js").read_text())
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
+    })""")
+    context.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
