@@ -125,10 +125,47 @@ def _template_cache(site: SiteDir) -> Path:
     return folder
 
 
-def _search_docs(snap: snapshot.Snapshot) -> list[search_index.Doc]:
-    return [search_index.Doc(p.id, p.search_key, p.path, p.title,
-                             p.published.date().isoformat() if p.published else "", p.excerpt)
+def _search_docs(snap: snapshot.Snapshot, theme: Theme) -> list[search_index.Doc]:
+    """The index's documents, each with its date as the site's pages print it (in the
+    signature too: a change of the date's format re-indexes the documents)."""
+    dated = _dates(snap, theme)
+    return [search_index.Doc(p.id, p.search_key + dated[p.id], p.path, p.title, dated[p.id],
+                             p.excerpt)
             for p in (*snap.posts, *snap.pages)]
+
+
+_printed_days: dict[tuple, dict[object, str]] = {}  # the last build's, for the next
+
+
+def _dates(snap: snapshot.Snapshot, theme: Theme) -> dict[int, str]:
+    """Every post's date, printed by the theme's own ``human_date`` filter (so search
+    results read like the post pages), once per distinct day; a process that builds
+    again and again (the worker's warm child) keeps the days printed for the next build
+    while the theme and the site's settings are the same."""
+    filter_ = theme.env.filters["human_date"]
+    if getattr(filter_, "jinja_pass_arg", None) is None:  # a plain function: call it
+        def print_(published):
+            return filter_(published)
+    else:  # it wants the template's context or environment: print through a template
+        template = theme.env.from_string("{{ published | human_date }}")
+
+        def print_(published):
+            return template.render(site=snap.site, published=published)
+    context = (theme.fingerprint, snap.site)
+    by_day = _printed_days.get(context, {})
+    _printed_days.clear()
+    _printed_days[context] = by_day
+    dated: dict[int, str] = {}
+    for p in (*snap.posts, *snap.pages):
+        if p.published is None:
+            dated[p.id] = ""
+            continue
+        day = p.published.date()
+        text = by_day.get(day)
+        if text is None:
+            text = by_day[day] = print_(p.published)
+        dated[p.id] = text
+    return dated
 
 
 class _Clock:
@@ -238,8 +275,9 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     staging.mkdir()
     try:
         stamp = {"inputs": inputs, "started": started_at.isoformat()}
-        report = _full(site, outputs, snap, staging, progress, clock, stamp) if full else \
-            _incremental(site, outputs, snap, state, staging, progress, clock, stamp)
+        docs = _search_docs(snap, theme)
+        report = _full(site, outputs, docs, staging, progress, clock, stamp) if full else \
+            _incremental(site, outputs, docs, state, staging, progress, clock, stamp)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     clock("swap in")
@@ -249,9 +287,10 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
     return report
 
 
-def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
+def _full(site: SiteDir, outputs: list[Output], docs: list[search_index.Doc], staging: Path,
+          progress,
           clock, stamp: dict) -> BuildReport:
-    rebuild = search_index.Rebuild.plan(_search_docs(snap), snapshot.search_terms, staging)
+    rebuild = search_index.Rebuild.plan(docs, snapshot.search_terms, staging)
     progress(0, len(outputs))
     made, built = _write_all(outputs, staging, progress, index=rebuild)
     index = rebuild.finish(built)
@@ -265,7 +304,8 @@ def _full(site: SiteDir, outputs: list[Output], snap, staging: Path, progress,
     return BuildReport(True, len(outputs) + 1, len(outputs) + 1, written, 0, 0, 0.0)
 
 
-def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
+def _incremental(site: SiteDir, outputs: list[Output], docs: list[search_index.Doc],
+                 state: BuildState,
                  staging: Path, progress, clock, stamp: dict) -> BuildReport:
     changed = [o for o in outputs if state.outputs.get(o.name, ("",))[0] != o.key]
     progress(0, len(changed))
@@ -273,7 +313,7 @@ def _incremental(site: SiteDir, outputs: list[Output], snap, state: BuildState,
     clock("pages")
     written = {f for _, files in made.values() for f in files}
     search_state = state.search
-    index = search_index.update(_search_docs(snap), state.search, snapshot.search_terms, staging,
+    index = search_index.update(docs, state.search, snapshot.search_terms, staging,
                                 full=False)
     if index is not None:
         written |= set(index.written)

@@ -125,6 +125,9 @@ class Theme:
         )
         _Speaker(self.site_root).install(self.env)
         self.env.filters["comment_html"] = comment_html
+        from masthead.sitegen.reading import reading_minutes  # "7 min read" on post pages
+
+        self.env.filters["reading_minutes"] = reading_minutes
         self.env.filters["tojson_ld"] = lambda v: jinja2.utils.markupsafe.Markup(
             json.dumps(v, ensure_ascii=False).translate(_SCRIPT_SAFE))
         self.env.globals["article_ld"] = article_ld

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from masthead.sitegen import favicon
 from masthead.sitegen.bodies import BodyStore
 from masthead.sitegen.plan import addresses, feeds, listings, pages
 from masthead.sitegen.plan.core import Output, Planner
@@ -46,6 +47,7 @@ def plan(snap: Snapshot, theme: Theme, store: BodyStore,
     addresses.sitemap(planner)
     addresses.robots(planner)
     pages.static_files(planner)
+    favicon.favicons(planner)
     pages.media_files(planner)
     addresses.redirects(planner)
     return addresses.first_of_each_address(planner.outputs)

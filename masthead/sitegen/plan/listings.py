@@ -57,7 +57,7 @@ def tag_index(planner: Planner, by_tag: dict[str, list[PostView]]) -> None:
 
 
 def archives(planner: Planner, posts: Sequence[PostView]) -> None:
-    """A page a month, a page a year and /archive/, the count of every month."""
+    """A page a month, a page a year and /archive/, every month's count and titles."""
     years: dict[int, dict[int, list[PostView]]] = defaultdict(lambda: defaultdict(list))
     for p in posts:
         years[p.published.year][p.published.month].append(p)
@@ -74,4 +74,8 @@ def archives(planner: Planner, posts: Sequence[PostView]) -> None:
                      tuple((m, tuple(p.card_key for p in items)) for m, items in by_month),
                      year=year, months=by_month)
         summary.append((year, [(m, len(months[m])) for m in sorted(months)]))
-    planner.page("/archive/", "archive.html", summary, years=summary)
+    # The archive lists every post's title under its month, newest first.
+    titles = {(year, month): [(p.title, p.path) for p in reversed(items)]
+              for year, months in years.items() for month, items in months.items()}
+    planner.page("/archive/", "archive.html", (summary, sorted(titles.items())),
+                 years=summary, titles=titles)
