@@ -13,7 +13,8 @@ demo: install
 test: install test-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not quiet"
+	$(BIN)/python -m pytest -p no:xdist -m quiet
 
 install: $(VENV)/.installed
 

@@ -9,7 +9,7 @@ Run once, by hand, when the face or the character set changes; the output is com
         --fallback /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf \
         --fallback /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf
 
-It writes the three faces and prints, for each --fallback font, the @font-face metric
+It writes the three faces, each in a Latin and an extended part, and prints, for each --fallback font, the @font-face metric
 overrides (size-adjust, ascent, descent, line gap) that make that local font take the
 same room as Source Serif 4, so text does not move when the web font arrives.
 """
@@ -28,12 +28,17 @@ FACES = {"SourceSerif4-Regular.otf": "masthead-serif-regular.woff2",
          "SourceSerif4-It.otf": "masthead-serif-italic.woff2",
          "SourceSerif4-Bold.otf": "masthead-serif-bold.woff2"}
 
-# Latin, Latin-1, Latin Extended-A, -B and Additional, the IPA schwa and the modifier
-# letters writers meet (ʻokina, apostrophe), General Punctuation (curly quotes, dashes,
-# ellipsis, thin and non-breaking spaces; § and ¶ are in Latin-1), euro, trade mark,
-# minus, and the replacement character.
-UNICODES = ("U+0000-00FF,U+0100-024F,U+0259,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+1E00-1EFF,"
-            "U+2000-206F,U+20AC,U+2122,U+2212,U+2215,U+FEFF,U+FFFD")
+# Each face is cut in two by Unicode range, as font services do: the Latin part (ASCII,
+# Latin-1, the typographer's punctuation: curly quotes, dashes, ellipsis, thin and
+# non-breaking spaces; euro, trade mark, minus) serves English and most Western European
+# text, and the extended part (Latin Extended-A, -B and Additional, the IPA schwa, the
+# modifier letters such as the ʻokina) is downloaded only by a page that has one of its
+# letters. The theme's @font-face rules give the same ranges (unicode-range).
+PARTS = {
+    "latin": "U+0000-00FF,U+0131,U+0152-0153,U+02BC,U+02C6,U+02DA,U+02DC,U+2000-206F,"
+             "U+20AC,U+2122,U+2212,U+2215,U+FEFF,U+FFFD",
+    "latin-ext": "U+0100-0130,U+0132-0151,U+0154-024F,U+0259,U+02BB,U+1E00-1EFF",
+}
 # Kerning, ligatures and accents placed on their letters; no figure styles (the theme
 # asks for none, and they weigh a tenth of the file).
 FEATURES = "kern,liga,calt,ccmp,locl,mark,mkmk"
@@ -46,13 +51,16 @@ FREQ = {"a": 82, "b": 15, "c": 28, "d": 43, "e": 127, "f": 22, "g": 20, "h": 61,
 
 def subset(package: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for source, target in FACES.items():
-        subprocess.run([sys.executable, "-m", "fontTools.subset", str(package / "OTF" / source),
-                        f"--unicodes={UNICODES}", f"--layout-features={FEATURES}",
-                        "--desubroutinize",  # woff2's compression does better without
-                        "--flavor=woff2", f"--output-file={OUT / target}"], check=True)
-        rename(OUT / target)
-        print(f"{target}: {(OUT / target).stat().st_size} bytes")
+    for source, face in FACES.items():
+        for part, unicodes in PARTS.items():
+            target = OUT / face.replace(".woff2", f"-{part}.woff2")
+            subprocess.run([sys.executable, "-m", "fontTools.subset",
+                            str(package / "OTF" / source), f"--unicodes={unicodes}",
+                            f"--layout-features={FEATURES}",
+                            "--desubroutinize",  # woff2's compression does better without
+                            "--flavor=woff2", f"--output-file={target}"], check=True)
+            rename(target)
+            print(f"{target.name}: {target.stat().st_size} bytes")
 
 
 def rename(path: Path) -> None:

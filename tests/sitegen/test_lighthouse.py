@@ -33,7 +33,9 @@ import pytest
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, node_module, run_masthead, serving
 from tests.studio.conftest import Studio
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# "quiet": make test runs these once the rest of the suite is done, one at a time, so the
+# trace is of this page alone and not of the other tests' work beside it.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.quiet]
 
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PAGES = ["/", "/2025/12/footnotes-are-a-courtesy/"]
