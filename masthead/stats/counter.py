@@ -75,9 +75,19 @@ class ViewCounter:
     def seen(self, path: str, headers: list[tuple[bytes, bytes]]) -> None:
         """A page was answered 200 to a GET: count it unless a bot or a prefetch asked.
         ``path`` is the canonical request path, ``headers`` the request's."""
-        page = rules.page_address(path, self.base)
-        if page is None:
-            return
+        page = self.page_for(path)
+        if page is not None:
+            self.seen_page(page, headers)
+
+    def page_for(self, path: str) -> str | None:
+        """The page a canonical request path counts for, or None (not a page). The web
+        server keeps the answer for each address it is asked for (a dictionary look-up
+        instead of this, on the hot path)."""
+        return rules.page_address(path, self.base)
+
+    def seen_page(self, page: str, headers: list[tuple[bytes, bytes]]) -> None:
+        """Count a view of ``page`` (from :meth:`page_for`) unless a bot or a prefetch
+        asked, by the request's ``headers``."""
         ua = referrer = host = sec_purpose = purpose = x_moz = None
         for name, value in headers:
             if name == b"user-agent":

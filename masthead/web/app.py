@@ -24,6 +24,9 @@ DYNAMIC = ("/studio/", "/newsletter/")  # answered by Django; everything else is
 ENV_COUNT = "MASTHEAD_COUNT_VIEWS"
 ENV_EVERY = "MASTHEAD_VIEWS_EVERY"  # seconds between writes (5; tests lengthen it)
 _HTML = b"text/html"
+_UNSEEN = object()
+MAX_KEPT_ADDRESS = 1024  # bytes: longer addresses are worked out each time
+MAX_KEPT_ADDRESSES = 4096
 
 
 class SiteApplication:
@@ -32,6 +35,7 @@ class SiteApplication:
         self.site_root = site_root
         self._studio = None
         self.views = self._counter() if site_root is not None else None
+        self._pages: dict[bytes, str | None] = {}  # address asked for -> page it counts for
 
     def _counter(self):
         if os.environ.get(ENV_COUNT, "1").strip().lower() in ("0", "no", "off", "false"):
@@ -72,22 +76,34 @@ class SiteApplication:
 
     def _counting(self, scope, send):
         """``send``, noting a page answered 200 (its content type says HTML)."""
-        views = self.views
+        views, pages = self.views, self._pages
 
         async def sending(message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
                 for name, value in message["headers"]:
                     if name == b"content-type":
                         if value.startswith(_HTML):
-                            raw = (scope.get("raw_path") or scope["path"].encode()
-                                   ).split(b"?")[0]
-                            path = request_path(raw)
-                            if path is not None:
-                                views.seen(path, scope["headers"])
+                            raw = scope.get("raw_path") or scope["path"].encode()
+                            page = pages.get(raw, _UNSEEN)
+                            if page is _UNSEEN:
+                                page = self._page_of(raw)
+                            if page is not None:
+                                views.seen_page(page, scope["headers"])
                         break
             await send(message)
 
         return sending
+
+    def _page_of(self, raw: bytes) -> str | None:
+        """The page an address counts for, kept for the next request of it (a few
+        thousand addresses at most: a site's pages, asked for again and again)."""
+        path = request_path(raw.split(b"?")[0])
+        page = self.views.page_for(path) if path is not None else None
+        if len(raw) <= MAX_KEPT_ADDRESS:
+            if len(self._pages) >= MAX_KEPT_ADDRESSES:
+                self._pages.clear()
+            self._pages[raw] = page
+        return page
 
     def _lifespan(self, receive):
         """``receive`` for the lifespan: the counter's thread starts with the worker,
