@@ -52,6 +52,12 @@ def test_the_preview_shows_what_the_published_page_shows(context, studio, browse
     page.goto(f"{studio.url}/studio/posts/{post_id}/")
     frame = page.frame_locator("#preview")
     frame.locator("section.footnotes").wait_for()
+    # The frame's stylesheet in (a loaded machine paints the text before it arrives).
+    page.wait_for_function("""() => {
+        const doc = document.getElementById('preview').contentDocument;
+        return doc && doc.readyState === 'complete' && doc.body
+            && getComputedStyle(doc.body).backgroundColor !== 'rgba(0, 0, 0, 0)';
+    }""")
     shown = page.evaluate(
         f"() => ({ARTICLE_JS})(document.getElementById('preview').contentDocument)")
     assert shown == published

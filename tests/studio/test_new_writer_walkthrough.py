@@ -66,7 +66,11 @@ def _cursor_after(page, text: str) -> None:
 
 
 def _fits(page) -> None:
-    """The page does not scroll sideways (on a phone, nothing is cut off at the right)."""
+    """The page does not scroll sideways (on a phone, nothing is cut off at the right),
+    measured once its stylesheets are in (on a loaded machine they can come after the
+    first paint, and an unstyled table is wider than the phone)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("[...document.styleSheets].every(s => { try { return s.cssRules.length >= 0 } catch (e) { return true } })")
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"{page.url} scrolls sideways: {width}"
 
