@@ -131,13 +131,63 @@ def database_url(request) -> str | None:
     return request.getfixturevalue("postgres").create_database()
 
 
+_FRESH_SITES: dict[tuple[str, str, bool], tuple[Path, str | None]] = {}
+
+
+def _fresh_site(title: str, url: str, database_url: str | None) -> tuple[Path, str | None]:
+    """A site `masthead init` made once per test process for this title, address and kind
+    of database; tests get copies of it (a copied SQLite file, a PostgreSQL database made
+    from it as a template), which is what init would make, without paying for the
+    migrations each time. Its secret key is left out, so each copy makes its own."""
+    key = (title, url, database_url is not None)
+    if key not in _FRESH_SITES:
+        folder = Path(tempfile.mkdtemp(prefix="masthead-fresh-")) / "site"
+        args = ["init", folder, "--title", title, "--url", url]
+        if database_url:
+            database_url = _new_database_beside(database_url, "fresh_")
+            args += ["--database-url", database_url]
+        run_masthead(*args)
+        (folder / ".masthead" / "secret_key").unlink(missing_ok=True)
+        _FRESH_SITES[key] = (folder, database_url if key[2] else None)
+    return _FRESH_SITES[key]
+
+
+def _server_sql(database_url: str, *statements: str) -> None:
+    """Run statements on the PostgreSQL server of ``database_url`` (outside any database)."""
+    import psycopg
+
+    server, _ = database_url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def _new_database_beside(database_url: str, prefix: str) -> str:
+    server, _ = database_url.rsplit("/", 1)
+    name = prefix + uuid.uuid4().hex[:12]
+    _server_sql(database_url, f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def _copy_database(template_url: str, database_url: str) -> None:
+    """Replace the (new, empty) database of ``database_url`` by a copy of the template's."""
+    template = template_url.rsplit("/", 1)[1]
+    name = database_url.rsplit("/", 1)[1]
+    _server_sql(database_url, f'DROP DATABASE "{name}"',
+                f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
 def make_site(tmp_path: Path, database_url: str | None = None, *, title: str = "Test Site",
               url: str = "https://essays.example.org/") -> Path:
+    """A new site, as `masthead init --title TITLE --url URL [--database-url ...]` makes it."""
     site = tmp_path / "site"
-    args = ["init", site, "--title", title, "--url", url]
+    fresh, template_url = _fresh_site(title, url, database_url)
     if database_url:
-        args += ["--database-url", database_url]
-    run_masthead(*args)
+        _copy_database(template_url, database_url)
+    shutil.copytree(fresh, site)
+    if database_url:
+        toml = site / "masthead.toml"
+        toml.write_text(toml.read_text().replace(template_url, database_url))
     return site
 
 
