@@ -239,3 +239,34 @@ def test_refusals_are_said_in_the_form_in_a_writers_words(bookshop):
     for page in (untitled, nothing, far, twice, gone, bad_cover, chosen):
         visible = text_of(page.text)
         assert not any(w in visible for w in MACHINE_WORDS), visible
+
+
+def test_a_cover_is_uploaded_then_chosen_from_the_sites_images(bookshop):
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 900), (120, 30, 30)).save(picture, "PNG")
+    owner = bookshop.session("owner")
+    owner.get("/studio/books/")
+    owner.post("/studio/books/", {"title": "Covered"})
+    owner.get("/studio/books/covered/")
+    details = {"csrfmiddlewaretoken": owner.token, "action": "details", "title": "Covered",
+               "footnotes": "chapter", "cover": ""}
+    saved = owner.c.post("/studio/books/covered/", data=details,
+                         files={"cover_file": ("front.png", picture.getvalue())})
+    assert saved.status_code == 302
+    page = owner.get("/studio/books/covered/").text
+    cover = re.search(r'<option value="(/media/\d{4}/\d\d/front-\w+-600\.png)" selected>',
+                      page)
+    assert cover, page
+    assert 'alt="The cover of Covered"' in page
+    assert owner.get("/studio/media/files/" + cover.group(1)[len("/media/"):]
+                     ).status_code == 200
+    # Chosen again from the list: no cover, then the same image.
+    assert owner.post("/studio/books/covered/", {**details, "cover": ""}).status_code == 302
+    assert 'alt="The cover of Covered"' not in owner.get("/studio/books/covered/").text
+    assert owner.post("/studio/books/covered/", {**details, "cover": cover.group(1)}
+                      ).status_code == 302
+    assert f'value="{cover.group(1)}" selected' in owner.get("/studio/books/covered/").text
