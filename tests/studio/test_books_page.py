@@ -25,10 +25,10 @@ def text_of(page: str) -> str:
 
 
 @pytest.fixture
-def bookshop(tmp_path) -> Iterator[Studio]:
-    """A site with accounts and the demo's sources, served with no worker of its own:
-    queued jobs wait until the test runs one."""
-    site = make_site(tmp_path, url="http://127.0.0.1/")
+def bookshop(tmp_path, database_url) -> Iterator[Studio]:
+    """A site with accounts and the demo's sources (on each database), served with no
+    worker of its own: queued jobs wait until the test runs one."""
+    site = make_site(tmp_path, database_url, url="http://127.0.0.1/")
     add_accounts(site)
     run_masthead("import", "bibtex", DEMO_CONTENT / "bibliography.bib", site=site)
     with serving(site, worker=False) as url:
@@ -45,6 +45,7 @@ def chapter_titles(page) -> list[str]:
         "#chapter-list li .chapter-title a").all_inner_texts()]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.browser
 def test_a_book_is_made_ordered_described_built_and_downloaded_in_the_studio(
         browser, bookshop):
@@ -127,6 +128,7 @@ def test_a_book_is_made_ordered_described_built_and_downloaded_in_the_studio(
     context.close()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.browser
 def test_a_failed_build_names_the_chapter_and_keeps_the_last_files(browser, bookshop):
     owner = bookshop.session("owner")
@@ -189,6 +191,14 @@ def test_only_editors_and_owners_make_and_build_books(bookshop):
     assert "/studio/books/" in editor.get("/studio/").text
     for path in addresses:
         assert editor.get(path).status_code == 200, path
+    # An editor's build waits in the queue, and the page's script is told so.
+    editor.get("/studio/books/kept-book/")
+    assert editor.post("/studio/books/kept-book/build/", {"format": "screen-pdf"}
+                       ).status_code == 302
+    status = editor.get("/studio/books/kept-book/status/",
+                        headers={"accept": "application/json"}).json()
+    assert status["state"] == "queued" and status["running"] is True
+    assert status["words"].startswith("Screen PDF: waiting for the worker")
     # A form from elsewhere (no CSRF token) changes nothing.
     assert editor.post("/studio/books/kept-book/", {"action": "remove",
                                                     "post": "chapter-one"},
@@ -241,6 +251,7 @@ def test_refusals_are_said_in_the_form_in_a_writers_words(bookshop):
         assert not any(w in visible for w in MACHINE_WORDS), visible
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_cover_is_uploaded_then_chosen_from_the_sites_images(bookshop):
     import io
 
