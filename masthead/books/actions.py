@@ -18,6 +18,7 @@ from masthead.content.addresses import slugify
 from masthead.content.books import Book, BookEntry
 from masthead.content.models import Post
 from masthead.errors import ContentError
+from masthead.jobs.queue import enqueue
 
 if TYPE_CHECKING:
     from masthead.books.document import BookData
@@ -235,4 +236,39 @@ def change_book(book_slug: str, root: Path, **values: str) -> Book:
                                field="footnotes")
         setattr(book, name, value)
     book.save()
+    return book
+
+
+# The studio's ways in (its Books page): details with the byline in one change, and a
+# build asked for rather than run, since a PDF takes longer than a page may wait.
+
+BUILD_JOB = "books.build_book"
+
+
+@transaction.atomic
+def change_book_details(book_slug: str, root: Path, *, authors: Sequence[str] | None = None,
+                        **values: str) -> Book:
+    """Change a book's details (as :func:`change_book`) and, if given, its authors (in
+    byline order), in one transaction: the studio's form saves all of them or none."""
+    book = change_book(book_slug, root, **values)
+    if authors is not None:
+        book.authors = [" ".join(a.split()) for a in authors if a.strip()]
+        book.save(update_fields=["authors", "modified_at"])
+    return book
+
+
+@transaction.atomic
+def queue_book_build(book_slug: str, formats: Sequence[str] = FORMATS) -> Book:
+    """Ask the worker to build the book's files (the job ``books.build_book``, queued
+    when this commits). Refused at once, rather than failing in the worker, when there
+    is nothing to build or a format is unknown."""
+    book = find_book(book_slug)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ContentError(f"a book is built as {', '.join(FORMATS)}, not "
+                           f"{', '.join(unknown) or 'nothing'}", field="format")
+    if not book.entries.filter(section=BookEntry.CHAPTER).exists():
+        raise ContentError(f"'{book.title}' has no chapters yet, so there is nothing to "
+                           "build: add a post to it first")
+    enqueue(BUILD_JOB, book.slug, list(formats))
     return book

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 import masthead.studio.views.stats as stats_views
 from masthead.studio.views import access, accounts, newsletter, posts, site, sources
+from masthead.studio.views import books as book_views
 from masthead.studio.views import email as email_page
 from masthead.studio.views import live as live_views
 from masthead.studio.views import media as media_views
@@ -46,5 +47,10 @@ urlpatterns = [
     path("studio/posts/<int:post_id>/delete/", trash_views.delete_post, name="delete_post"),
     path("studio/stats/", stats_views.stats_view, name="stats"),
     path("studio/stats.csv", stats_views.stats_csv, name="stats_csv"),
+    path("studio/books/", book_views.books_view, name="books"),
+    path("studio/books/<str:slug>/", book_views.book_view, name="book"),
+    path("studio/books/<str:slug>/build/", book_views.build_view, name="book_build"),
+    path("studio/books/<str:slug>/status/", book_views.status_view, name="book_status"),
+    path("studio/books/<str:slug>/files/<str:name>", book_views.file_view, name="book_file"),
     re_path(r"^studio/static/(?P<path>[\w./-]+)$", access.static, name="studio_static"),
 ]

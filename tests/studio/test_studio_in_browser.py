@@ -132,6 +132,8 @@ PAGES = {
     "people": "/studio/people/",
     "trash": "/studio/trash/",
     "stats": "/studio/stats/",
+    "books": "/studio/books/",
+    "book": "/studio/books/{book}/",
 }
 NOT_PAGES = {
     "logout": "a form's target (POST)",
@@ -151,6 +153,9 @@ NOT_PAGES = {
     "restore_post": "a form's target (POST)",
     "delete_post": "a form's target (POST)",
     "stats_csv": "a CSV file",
+    "book_build": "a form's target (POST)",
+    "book_status": "answers the book page's script (JSON)",
+    "book_file": "a book's EPUB or PDF",
     "studio_static": "the studio's CSS and scripts",
 }
 SIGNED_OUT = ["login", "password_reset", "password_reset_confirm", "invitation"]
@@ -203,6 +208,10 @@ def full_studio(tmp_path_factory) -> Iterator[tuple[Studio, dict[str, str]]]:
         owner.get(f"/studio/posts/{post}/")
         owner.post(f"/studio/posts/{post}/", {"title": "An essay", "body": BODY + "More.\n",
                                               "tags": "one, two", "action": "save"})
+        run_masthead("book", "new", "a-book", "--title", "A Book", site=site)
+        run_masthead("book", "add", "a-book", "an-essay", "--part", "Part One", site=site)
+        owner.new_post("A chapter to come")
+        run_masthead("book", "add", "a-book", "a-chapter-to-come", site=site)
         gone = owner.new_post("A draft to throw away")
         owner.get("/studio/")
         owner.post(f"/studio/posts/{gone}/trash/")
@@ -216,7 +225,7 @@ def full_studio(tmp_path_factory) -> Iterator[tuple[Studio, dict[str, str]]]:
         links = [re.search(r"/studio/(?:invitation|password/reset)/\S+/",
                            msg.get_content()).group(0) for _, msg in letters]
         yield studio, {
-            "post": str(post), "message": letters[0][0],
+            "post": str(post), "book": "a-book", "message": letters[0][0],
             "invitation": next(x for x in links if "/invitation/" in x),
             "reset": next(x for x in links if "/password/reset/" in x)}
 
