@@ -2,7 +2,7 @@
 
 A book is a title and an ordered list of posts (published ones, and drafts shown as
 "coming soon"). These commands call :mod:`masthead.books.actions`. `book build` writes
-the EPUB and the PDFs; the web book and the studio's Books page are not here yet (issue 16).
+the EPUB and the PDFs, then builds the site, whose web book at /books/SLUG/ offers them.
 """
 
 from __future__ import annotations
@@ -172,17 +172,28 @@ def book_show(site: SiteOption, slug: str) -> None:
 
 @book_.command(name="build")
 @click.argument("slug")
-@click.option("--format", "formats", type=click.Choice(["epub", "pdf", "screen-pdf"]),
+@click.option("--format", "formats", type=click.Choice(["web", "epub", "pdf", "screen-pdf"]),
               multiple=True, help="Only this format (repeat for several; default: all).")
 @click.option("--trim", default="a5", show_default=True,
               help="The print PDF's page: a5, 6x9, letter, a4, or e.g. 5.5inx8.5in.")
 @click.pass_obj
 def book_build(site: SiteOption, slug: str, formats: tuple[str, ...], trim: str) -> None:
-    """Write the book's EPUB, print PDF and screen PDF into books/SLUG/ of the site."""
+    """Write the book's EPUB, print PDF and screen PDF into books/SLUG/ of the site, then
+    build its web book (/books/SLUG/, with those files to download)."""
     opened = site.open()
-    from masthead.books.actions import FORMATS, build_book
+    from masthead.books.actions import FORMATS, build_book, find_book
 
-    paths = _act(lambda: build_book(slug, opened.root, formats or FORMATS, trim=trim))
-    for path in paths:
-        out.print(f"Wrote {path.relative_to(opened.root)} "
-                  f"({path.stat().st_size // 1024 + 1} KB).", markup=False)
+    wanted = formats or ("web", *FORMATS)
+    files = tuple(f for f in wanted if f != "web")
+    if files:
+        paths = _act(lambda: build_book(slug, opened.root, files, trim=trim))
+        for path in paths:
+            out.print(f"Wrote {path.relative_to(opened.root)} "
+                      f"({path.stat().st_size // 1024 + 1} KB).", markup=False)
+    if "web" in wanted:
+        from masthead.cli.build import run_build
+
+        book = _act(lambda: find_book(slug))
+        report = run_build(opened, full=False)
+        out.print(f"Built the web book at /books/{book.slug}/ ({report.rendered} of "
+                  f"{report.outputs} outputs of the site rendered).", markup=False)

@@ -257,7 +257,7 @@ def _build(site: SiteDir, *, full: bool, progress) -> BuildReport:
         store = bodies.BodyStore(p.id for p in (*snap.posts, *snap.pages))
         theme = Theme(site.templates, site.static, cache=_template_cache(site))
         clock("snapshot")
-        outputs = plan(snap, theme, store, site.media)
+        outputs = plan(snap, theme, store, site.media, book_files=site.root / "books")
     finally:
         gc.freeze()
         gc.enable()

@@ -117,6 +117,7 @@ class Snapshot:
     pages: tuple[PostView, ...]
     tags: dict[str, TagView] = field(default_factory=dict)
     gone: tuple[tuple[str, str], ...] = ()  # trashed posts' addresses: (410, or 301 to)
+    books: tuple = ()  # masthead.sitegen.books.BookView, by slug
 
 
 def _aware(value) -> dt.datetime | None:
@@ -231,9 +232,12 @@ def load(now: dt.datetime | None = None) -> Snapshot:
         (posts if pv.kind == Post.POST else pages).append(pv)
     maker.keep()
     used_tags = {t.slug: t for p in posts for t in p.tags}
+    from masthead.sitegen.books import load_books
+
     return Snapshot(site=view, posts=tuple(posts), pages=tuple(pages),
                     tags=dict(sorted(used_tags.items())),
-                    gone=gone_addresses({p.id: p.path for p in (*posts, *pages)}))
+                    gone=gone_addresses({p.id: p.path for p in (*posts, *pages)}),
+                    books=load_books({p.id: p for p in (*posts, *pages)}))
 
 
 def _comments(tz: zoneinfo.ZoneInfo) -> dict[int, tuple[CommentView, ...]]:

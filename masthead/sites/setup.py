@@ -103,7 +103,27 @@ def make_demo(directory: Path, *, url: str) -> SiteDir:
     import_markdown_folder(site, DEMO_CONTENT)
     update_settings({"url": url})
     _demo_mail(site)
+    _demo_books(site)
     return site
+
+
+def _demo_books(site: SiteDir) -> None:
+    """The demo book's EPUB and PDFs in books/SLUG/, so that its page's downloads work
+    (the site's build copies them to public/books/SLUG/). Without Pango the PDFs are
+    left out and the demo says why; the EPUB and the rest of the demo go on."""
+    import logging
+
+    from masthead.books.actions import build_book
+    from masthead.content.books import Book
+    from masthead.errors import ContentError
+
+    for slug in Book.objects.order_by("slug").values_list("slug", flat=True):
+        build_book(slug, site.root, ("epub",))
+        try:
+            build_book(slug, site.root, ("pdf", "screen-pdf"))
+        except ContentError as exc:
+            logging.getLogger("masthead.sites").warning(
+                f"warning: the demo book's PDFs were not made: {exc}")
 
 
 DEMO_MAIL = """

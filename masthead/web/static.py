@@ -42,6 +42,7 @@ TYPES = {
     ".js": "application/javascript; charset=utf-8", ".json": "application/json",
     ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif",
+    ".epub": "application/epub+zip", ".pdf": "application/pdf",
 }
 SPECIAL_TYPES = {"feed.xml": "application/atom+xml", "rss.xml": "application/rss+xml",
                  "feed.json": "application/feed+json"}

@@ -91,8 +91,14 @@ def home_nav(public: Path) -> list[str]:
 
 
 def test_drafts_are_not_published(public):
-    assert "A Draft in Progress" not in "".join(
-        p.read_text() for p in public.rglob("*.html"))
+    """A draft's text is on no page; its title only on its book's contents, as a
+    chapter "coming soon", without a link."""
+    pages = {p.relative_to(public).as_posix(): p.read_text() for p in public.rglob("*.html")}
+    assert not [name for name, text in pages.items() if "This essay is a draft" in text]
+    titled = [name for name, text in pages.items() if "A Draft in Progress" in text]
+    assert titled == ["books/reading-in-public/index.html"]
+    soon = page(public, "/books/reading-in-public/").css_first("li.coming-soon")
+    assert "A Draft in Progress" in soon.text() and soon.css_first("a") is None
 
 
 @pytest.mark.parametrize("path", ["feed.xml", "rss.xml", "tags/reading/feed.xml",

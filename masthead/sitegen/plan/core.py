@@ -51,6 +51,7 @@ class Planner:
         self.outputs: list[Output] = []
         self.cards: dict[int, str] = {}
         self.feed_html: dict[int, str] = {}  # filled by plan/feeds.py
+        self.book_navs: dict[int, tuple] = {}  # post id -> its books' navigation
 
     def page(self, path: str, template: str, page_key: object, body_of: int | None = None,
              **context) -> None:

@@ -22,15 +22,19 @@ def posts(planner: Planner) -> None:
         older = posts[i - 1] if i > 0 else None
         newer = posts[i + 1] if i + 1 < len(posts) else None
         parts = tuple(series.get(post.series, ())) if post.series else ()
+        navs = planner.book_navs.get(post.id, ())
         planner.page(post.path, "post.html",
                      (post.page_key, older and older.card_key, newer and newer.card_key,
-                      tuple(p.card_key for p in parts)),
-                     body_of=post.id, post=post, older=older, newer=newer, series_parts=parts)
+                      tuple(p.card_key for p in parts), navs),
+                     body_of=post.id, post=post, older=older, newer=newer, series_parts=parts,
+                     book_navs=navs)
 
 
 def pages(planner: Planner) -> None:
     for page in planner.snap.pages:
-        planner.page(page.path, "page.html", page.page_key, body_of=page.id, post=page)
+        navs = planner.book_navs.get(page.id, ())
+        planner.page(page.path, "page.html", (page.page_key, navs) if navs else page.page_key,
+                     body_of=page.id, post=page, book_navs=navs)
 
 
 def search(planner: Planner) -> None:
