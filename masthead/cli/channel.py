@@ -70,7 +70,31 @@ def channel_list(site: SiteOption) -> None:
         line = f"{channel.name}\t{channel.kind}\t{channel.target}\t{state}\t{tally}"
         if channel.last_error:
             line += f"\tlast error: {channel.last_error}"
-        out.print(line, markup=False)
+        click.echo(line)  # tab-separated, for scripts (rich would expand the tabs)
+
+
+@channel_.command(name="deliveries")
+@click.argument("name")
+@click.option("--last", default=20, show_default=True, help="How many, newest first.")
+@click.pass_obj
+def channel_deliveries(site: SiteOption, name: str, last: int) -> None:
+    """A channel's last deliveries: post, event, state, attempts, next try, last error."""
+    site.open(studio=True)
+    from django.utils import timezone
+
+    from masthead.channels.models import Delivery
+
+    now = timezone.now()
+    for d in Delivery.objects.filter(channel__name=name).select_related("post").order_by(
+            "-queued_at", "-id")[:last]:
+        line = f"{d.post.slug}\t{d.event}\t{d.state}\tattempt {d.attempt}"
+        if d.next_at and d.state == Delivery.RETRYING:
+            line += f"\tnext in {max(0, (d.next_at - now).total_seconds()):.0f} s"
+        if d.remote_id:
+            line += f"\tmessage {d.remote_id}"
+        if d.last_error:
+            line += f"\t{d.last_error}"
+        click.echo(line)
 
 
 @channel_.command(name="test")

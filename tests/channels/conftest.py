@@ -62,11 +62,10 @@ class Receiver:
     answers: list[tuple[int, dict, dict]] = field(default_factory=list)
 
 
-def _serve(handler_for) -> tuple[ThreadingHTTPServer, int]:
-    port = free_port()
+def _serve(handler_for, port: int) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler_for)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, port
+    return server
 
 
 @pytest.fixture
@@ -100,10 +99,23 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, *args) -> None:
             pass
 
-    server, port = _serve(Handler)
-    box["r"] = Receiver(url=f"http://127.0.0.1:{port}/hook", secret=SECRET)
-    yield box["r"]
-    server.shutdown()
+    port = free_port()
+    rec = box["r"] = Receiver(url=f"http://127.0.0.1:{port}/hook", secret=SECRET)
+    servers: list[ThreadingHTTPServer] = []
+
+    def start() -> None:
+        servers.append(_serve(Handler, port))
+
+    def stop() -> None:
+        while servers:
+            server = servers.pop()
+            server.shutdown()
+            server.server_close()
+
+    rec.start, rec.stop = start, stop
+    start()
+    yield rec
+    stop()
 
 
 def channel_site(tmp_path: Path, database_url: str | None, api_url: str,
