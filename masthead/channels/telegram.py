@@ -57,13 +57,19 @@ def compose(item: Announcement, limit: int) -> str:
 
     excerpt = " ".join(item.excerpt.split())
     text = build(excerpt)
-    while units(text) > limit and excerpt:
-        over = units(text) - limit
-        keep = max(0, len(excerpt) - over - 1)
-        cut = excerpt.rfind(" ", 0, keep)
-        excerpt = excerpt[: cut if cut > 0 else keep].rstrip(",;: ")
-        excerpt = excerpt + "…" if excerpt else ""
-        text = build(excerpt)
+    if units(text) > limit:
+        # The longest opening, cut at a word, that fits (escaping makes the HTML longer
+        # than the text by an amount only building it tells): a binary search over cuts.
+        cuts = [i for i, ch in enumerate(excerpt) if ch == " "]
+        low, high, best = 0, len(cuts) - 1, ""
+        while low <= high:
+            mid = (low + high) // 2
+            candidate = excerpt[: cuts[mid]].rstrip(",;:.") + "…"
+            if units(build(candidate)) <= limit:
+                best, low = candidate, mid + 1
+            else:
+                high = mid - 1
+        text = build(best)
     if units(text) > limit:  # a title and address too long for a caption: the title shortened
         text = build("")
         title = item.title

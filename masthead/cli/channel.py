@@ -108,6 +108,24 @@ def channel_test(site: SiteOption, name: str) -> None:
     out.print(send_test(name), markup=False)
 
 
+@channel_.command(name="quiet")
+@click.argument("slug")
+@click.option("--undo", is_flag=True, help="Announce it after all.")
+@click.pass_obj
+def channel_quiet(site: SiteOption, slug: str, undo: bool) -> None:
+    """Do not announce the post SLUG when it is published (the editor's switch)."""
+    site.open(studio=True)
+    from masthead.channels.actions import ChannelError, set_announce
+    from masthead.content.models import Post
+
+    post = Post.objects.filter(kind=Post.POST, slug=slug).first()
+    if post is None:
+        raise ChannelError(f"there is no post with the slug '{slug}'")
+    set_announce(post.pk, undo)
+    out.print(f"'{post.title}' will {'' if undo else 'not '}be announced when published.",
+              markup=False)
+
+
 @channel_.command(name="resume")
 @click.argument("name")
 @click.pass_obj

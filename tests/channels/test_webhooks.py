@@ -110,3 +110,29 @@ def test_loopback_is_refused_unless_allowed(tmp_path, receiver):
     failed = run_masthead("channel", "test", "hook", site=site, check=False)
     assert failed.code == 1 and "private, local or reserved address" in failed.stderr
     assert receiver.requests == []
+
+
+def test_a_quiet_post_is_not_announced_and_a_photo_has_a_short_caption(tmp_path, receiver):
+    api = receiver.url.rsplit("/", 1)[0]
+    site = channel_site(tmp_path, None, api)
+    run_masthead("channel", "add", "telegram", "--token-env", "BOT_TOKEN", "--chat",
+                 "@essays_channel", "--name", "tg", site=site)
+    posts = tmp_path / "posts"
+    write_post(posts, "quiet", "Quiet", "Not for the channel.")
+    long = " ".join(f"word{i} & <{i}>" for i in range(400))
+    write_post(posts, "pictured", "Pictured", f"![A field](/media/field.jpg)\n\n{long}")
+    run_masthead("import", "markdown", posts, site=site)
+    run_masthead("channel", "quiet", "quiet", site=site)
+    run_masthead("post", "publish", "quiet", site=site)
+    run_masthead("post", "publish", "pictured", site=site)
+    run_masthead("worker", "--burst", site=site)
+    (request,) = receiver.requests
+    path, _, body = request
+    assert path.endswith("/sendPhoto")
+    sent = json.loads(body)
+    assert sent["photo"] == "https://essays.example.org/media/field.jpg"
+    from tests.channels.test_telegram import check_telegram_html
+
+    text = check_telegram_html(sent["caption"], 1024)
+    assert text.startswith("Pictured\n\nword0 & <0>") and text.endswith("/pictured/")
+    assert len(sent["caption"]) > 900  # shortened to fit, not emptied
