@@ -86,8 +86,9 @@ def resume_channel(name: str) -> int:
         raise ChannelError(f"there is no channel named '{name}'")
     channel.paused, channel.failures = False, 0
     channel.save(update_fields=["paused", "failures"])
-    waiting = list(channel.deliveries.filter(state__in=[Delivery.QUEUED, Delivery.RETRYING])
-                   .values_list("id", flat=True))
+    pending = channel.deliveries.filter(state__in=[Delivery.QUEUED, Delivery.RETRYING])
+    waiting = list(pending.values_list("id", flat=True))
+    pending.update(next_at=None)  # now, not when their back-off would have ended
     for delivery_id in waiting:
         enqueue("channels.deliver", delivery_id)
     return len(waiting)

@@ -136,3 +136,32 @@ def test_a_quiet_post_is_not_announced_and_a_photo_has_a_short_caption(tmp_path,
     text = check_telegram_html(sent["caption"], 1024)
     assert text.startswith("Pictured\n\nword0 & <0>") and text.endswith("/pictured/")
     assert len(sent["caption"]) > 900  # shortened to fit, not emptied
+
+
+def test_ten_failures_in_a_row_pause_the_channel_until_resumed(tmp_path, receiver):
+    import subprocess
+    import sys
+
+    site = channel_site(tmp_path, None, "https://api.telegram.org", first_retry=0.01)
+    run_masthead("channel", "add", "webhook", receiver.url, "--secret-env", "HOOK_SECRET",
+                 "--name", "hook", site=site)
+    receiver.answers += [(500, {}, {})] * 15
+    published(tmp_path, site)
+    worker = subprocess.Popen([sys.executable, "-m", "masthead", "--site", str(site), "worker"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(receiver.requests) < 10 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2)  # a paused channel gets nothing more
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert len(receiver.requests) == 10
+    listing = run_masthead("channel", "list", site=site).stdout
+    assert "\tpaused\t1 retrying\tlast error: the receiver answered 500" in listing
+    receiver.answers.clear()
+    assert "1 deliveries queued" in run_masthead("channel", "resume", "hook", site=site).stdout
+    run_masthead("worker", "--burst", site=site)
+    assert [e["type"] for e in receiver.verified] == ["post.published"]
+    assert "\tactive\t1 sent" in run_masthead("channel", "list", site=site).stdout
