@@ -59,8 +59,9 @@ def write_post(folder, slug, title, body):
                                        f"draft: true\n---\n\n{body}\n")
 
 
-def test_publish_edit_and_unpublish_keep_the_channel_in_step(tmp_path, emulator):
-    site = channel_site(tmp_path, None, emulator.url)
+def test_publish_edit_and_unpublish_keep_the_channel_in_step(tmp_path, database_url,
+                                                             emulator):
+    site = channel_site(tmp_path, database_url, emulator.url)
     posts = tmp_path / "posts"
     write_post(posts, "old", "Old news", "Already out.")
     run_masthead("import", "markdown", posts, site=site)

@@ -18,8 +18,8 @@ def published(tmp_path, site, slug="essay", title="An Essay"):
     run_masthead("post", "publish", slug, site=site)
 
 
-def test_every_event_arrives_signed_and_verifies(tmp_path, receiver):
-    site = channel_site(tmp_path, None, "https://api.telegram.org")
+def test_every_event_arrives_signed_and_verifies(tmp_path, database_url, receiver):
+    site = channel_site(tmp_path, database_url, "https://api.telegram.org")
     run_masthead("channel", "add", "webhook", receiver.url, "--secret-env", "HOOK_SECRET",
                  "--name", "hook", site=site)
     assert "answered 200" in run_masthead("channel", "test", "hook", site=site).stdout
