@@ -52,6 +52,18 @@ def _checked_ip(host: str, port: int, allow_loopback: bool) -> str:
     return ips[0]
 
 
+_client: httpx.Client | None = None
+
+
+def _shared_client() -> httpx.Client:
+    """One client a process: making one costs a TLS context (milliseconds), more than a
+    delivery to a near receiver."""
+    global _client
+    if _client is None:
+        _client = httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False)
+    return _client
+
+
 def post(url: str, *, allow_loopback: bool, json: object | None = None,
          data: dict | None = None, content: bytes | None = None,
          headers: dict[str, str] | None = None) -> Answer:
@@ -64,23 +76,23 @@ def post(url: str, *, allow_loopback: bool, json: object | None = None,
     netloc = (f"[{ip}]" if ":" in ip else ip) + f":{port}"
     pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
     host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    client = _shared_client()
     try:
-        with httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False) as client:
-            request = client.build_request(
-                "POST", pinned, json=json, data=data, content=content,
-                headers={**(headers or {}), "Host": host, "User-Agent": "Masthead"},
-                extensions={"sni_hostname": parts.hostname})
-            response = client.send(request, stream=True)
-            try:
-                body = b""
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) >= MAX_ANSWER:
-                        body = body[:MAX_ANSWER]
-                        break
-                return Answer(response.status_code, body, dict(response.headers))
-            finally:
-                response.close()
+        request = client.build_request(
+            "POST", pinned, json=json, data=data, content=content,
+            headers={**(headers or {}), "Host": host, "User-Agent": "Masthead"},
+            extensions={"sni_hostname": parts.hostname})
+        response = client.send(request, stream=True)
+        try:
+            body = b""
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) >= MAX_ANSWER:
+                    body = body[:MAX_ANSWER]
+                    break
+            return Answer(response.status_code, body, dict(response.headers))
+        finally:
+            response.close()
     except httpx.TimeoutException:
         raise OutboundError(f"{parts.hostname} did not answer in time") from None
     except httpx.HTTPError as exc:
