@@ -165,3 +165,17 @@ def test_ten_failures_in_a_row_pause_the_channel_until_resumed(tmp_path, receive
     run_masthead("worker", "--burst", site=site)
     assert [e["type"] for e in receiver.verified] == ["post.published"]
     assert "\tactive\t1 sent" in run_masthead("channel", "list", site=site).stdout
+
+
+def test_private_addresses_are_refused_even_with_loopback_allowed(tmp_path):
+    site = channel_site(tmp_path, None, "https://api.telegram.org")
+    for n, url in enumerate(["http://10.0.0.7/hook", "http://169.254.169.254/latest/",
+                             "http://[fd00::1]/hook"]):
+        run_masthead("channel", "add", "webhook", url, "--secret-env", "HOOK_SECRET",
+                     "--name", f"h{n}", site=site)
+        failed = run_masthead("channel", "test", f"h{n}", site=site, check=False)
+        assert failed.code == 1 and "private, local or reserved address" in failed.stderr
+    bad = run_masthead("channel", "add", "webhook", "https://hooks.example.org/", "--secret-env",
+                       "PLAIN", "--name", "plain", site=site, env={"PLAIN": "hunter2"},
+                       check=False)
+    assert bad.code == 1 and "whsec_" in bad.stderr
