@@ -56,6 +56,17 @@ port = 8000
 # [newsletter]
 # connections = 4                  # SMTP connections each sending worker keeps open at once
 # rate = 0                         # messages a second per sending worker; 0: no limit
+
+# Channels (docs/channels.md): the Telegram Bot API's address, and secrets named by a
+# channel's --token-env/--secret-env when they are not in the environment.
+# [telegram]
+# api_url = "https://api.telegram.org"
+# [secrets]
+# TELEGRAM_TOKEN = "123456:ABC..."
+# [channels]
+# first_retry = 30                 # seconds before a failed delivery's first retry
+# [outbound]
+# allow_loopback = false           # true only for tests: lets webhooks reach 127.0.0.1
 """
 
 
@@ -109,6 +120,21 @@ class NewsletterConfig:
     rate: float = 0.0  # messages a second for each sending worker; 0: as fast as it goes
 
 
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+@dataclass(frozen=True)
+class OutboundConfig:
+    """Requests the site makes to other servers (channels, later the fediverse): where
+    Telegram's Bot API is, whether loopback addresses may be reached (tests only: a
+    webhook to 127.0.0.1 could reach the site's own admin ports), and how soon a failed
+    delivery is tried again (doubling each time)."""
+
+    telegram_api_url: str = TELEGRAM_API_URL
+    allow_loopback: bool = False
+    first_retry: float = 30.0
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -120,6 +146,44 @@ class Config:
     dkim: DkimConfig | None = None
     newsletter: NewsletterConfig = NewsletterConfig()
     build_time_limit: float = 900.0  # seconds a worker's build may take before it is killed
+    outbound: OutboundConfig = OutboundConfig()
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)  # [secrets]
+
+
+def parse_outbound(data: dict, path: Path) -> OutboundConfig:
+    """``[telegram] api_url``, ``[outbound] allow_loopback``, ``[channels] first_retry``."""
+    tables = {}
+    for name, known in (("telegram", {"api_url"}), ("outbound", {"allow_loopback"}),
+                        ("channels", {"first_retry"})):
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise SiteError(f"{path}: [{name}] must be a table")
+        unknown = set(table) - known
+        if unknown:
+            raise SiteError(f"{path}: [{name}] has no setting {sorted(unknown)[0]!r} "
+                            f"(known: {', '.join(sorted(known))})")
+        tables[name] = table
+    url = tables["telegram"].get("api_url", TELEGRAM_API_URL)
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise SiteError(f"{path}: telegram.api_url must be an http(s) address, e.g. "
+                        f"\"{TELEGRAM_API_URL}\"")
+    loopback = tables["outbound"].get("allow_loopback", False)
+    if not isinstance(loopback, bool):
+        raise SiteError(f"{path}: outbound.allow_loopback must be true or false")
+    first = tables["channels"].get("first_retry", OutboundConfig.first_retry)
+    if isinstance(first, bool) or not isinstance(first, int | float) or first <= 0:
+        raise SiteError(f"{path}: channels.first_retry must be a number of seconds above 0")
+    return OutboundConfig(telegram_api_url=url.rstrip("/"), allow_loopback=loopback,
+                          first_retry=float(first))
+
+
+def parse_secrets(table: object, path: Path) -> dict[str, str]:
+    """``[secrets]``: values a channel names instead of an environment variable."""
+    if table is None:
+        return {}
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise SiteError(f"{path}: [secrets] must be a table of names and strings")
+    return dict(table)
 
 
 def parse_dkim(table: object, path: Path, root: Path) -> DkimConfig | None:
@@ -274,4 +338,6 @@ def load_config(root: Path) -> Config:
         smtp=parse_smtp(data.get("smtp"), path, root),
         dkim=parse_dkim(data.get("dkim"), path, root),
         newsletter=parse_newsletter(data.get("newsletter"), path),
+        outbound=parse_outbound(data, path),
+        secrets=parse_secrets(data.get("secrets"), path),
     )

@@ -35,6 +35,7 @@ STUDIO_APPS = [
     "masthead.studio",
     "masthead.newsletter",
     "masthead.stats",
+    "masthead.channels",
 ]
 INSTALLED_APPS = [*CORE_APPS, *STUDIO_APPS]
 

@@ -5,7 +5,8 @@ Exit status 0 on success; on failure a one-line reason on stderr and status 1.
 One module a group of commands, each registering on the group in common.py:
 site (init, demo, settings), content (import, export), build (build, serve, worker),
 newsletter (subscribers, newsletter), accounts (user), post (the studio's
-publishing buttons), stats (stats import-log) and book (books made of posts).
+publishing buttons), stats (stats import-log), book (books made of posts) and channel (Telegram
+and webhook announcements).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from masthead.cli import (  # noqa: F401
     accounts,
     book,
     build,
+    channel,
     content,
     newsletter,
     post,

@@ -189,6 +189,13 @@ def check_renders(body: str) -> None:
                             missing_source=isinstance(exc, UnknownKeyError)) from None
 
 
+def announce(post: Post, event: str) -> None:
+    """Tell the channels (Telegram, webhooks) a post was published, updated or taken
+    down: a job named for them, so publishing never imports them."""
+    if post.kind == Post.POST:
+        enqueue("channels.announce", post.pk, f"post.{event}", timezone.now().isoformat())
+
+
 def _not_trashed(post: Post) -> Post:
     """A post in the Trash is changed only by restoring it (its text stays as it was
     trashed, and it cannot go on the site from there)."""
@@ -248,6 +255,7 @@ def save_post(user: User, post_id: int, draft: Draft) -> Post:
     _revision(post, Revision.SAVE, user, draft)
     if post.status == Post.PUBLISHED:
         enqueue_build()
+        announce(post, "updated")
     return post
 
 
@@ -295,6 +303,7 @@ def publish_post(user: User | None, post_id: int, draft: Draft | None = None, *,
     could not render is refused first (:class:`NotReadyError`), with nothing changed."""
     post = _not_trashed(Post.objects.select_for_update().get(pk=post_id))
     before = post.address() if post.status == Post.PUBLISHED else None
+    event = "updated" if post.status == Post.PUBLISHED else "published"
     _take_draft(post, draft)
     now = timezone.now()
     if post.status == Post.PUBLISHED:
@@ -308,6 +317,7 @@ def publish_post(user: User | None, post_id: int, draft: Draft | None = None, *,
         _keep_old_address(post, before)
     _revision(post, Revision.PUBLISH, user)
     enqueue_build()
+    announce(post, event)
     if email and post.kind == Post.POST:
         queue_newsletter(post.pk)
     return post
@@ -345,6 +355,7 @@ def unpublish_post(user: User | None, post_id: int) -> Post:
     post.save(update_fields=["status", "email_on_publish", "modified_at"])
     if was_live:
         enqueue_build()
+        announce(post, "unpublished")
     return post
 
 
@@ -369,6 +380,7 @@ def publish_scheduled_post(post: Post) -> None:
     post.save(update_fields=["status", "email_on_publish", "modified_at"])
     _revision(post, Revision.PUBLISH, None)
     enqueue_build()
+    announce(post, "published")
     if email:
 
         queue_newsletter(post.pk)

@@ -58,6 +58,9 @@ def trash_post(user: User | None, post_id: int, *,
     post.save(update_fields=["status", "trashed_from", "trashed_at", "modified_at"])
     if was_live:
         enqueue_build()
+        if post.kind == Post.POST:  # the channels take it down (publishing.actions.announce)
+            enqueue("channels.announce", post.pk, "post.unpublished",
+                    timezone.now().isoformat())
     return post
 
 

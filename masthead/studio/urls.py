@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+import masthead.studio.views.channels as channels_views
 import masthead.studio.views.stats as stats_views
 from masthead.studio.views import access, accounts, newsletter, posts, site, sources
 from masthead.studio.views import books as book_views
@@ -46,6 +47,7 @@ urlpatterns = [
     path("studio/posts/<int:post_id>/restore/", trash_views.restore_post, name="restore_post"),
     path("studio/posts/<int:post_id>/delete/", trash_views.delete_post, name="delete_post"),
     path("studio/stats/", stats_views.stats_view, name="stats"),
+    path("studio/channels/", channels_views.channels_view, name="channels"),
     path("studio/stats.csv", stats_views.stats_csv, name="stats_csv"),
     path("studio/books/", book_views.books_view, name="books"),
     path("studio/books/<str:slug>/", book_views.book_view, name="book"),

@@ -134,6 +134,7 @@ PAGES = {
     "stats": "/studio/stats/",
     "books": "/studio/books/",
     "book": "/studio/books/{book}/",
+    "channels": "/studio/channels/",
 }
 NOT_PAGES = {
     "logout": "a form's target (POST)",
@@ -200,6 +201,10 @@ def full_studio(tmp_path_factory) -> Iterator[tuple[Studio, dict[str, str]]]:
         f.write('\n[smtp]\nfolder = "outbox"\nfrom_address = "Test Site <site@example.org>"\n')
     (tmp_path / "readers.csv").write_text("email,status\nann@example.org,confirmed\n")
     run_masthead("subscribers", "import", tmp_path / "readers.csv", site=site)
+    with (site / "masthead.toml").open("a", encoding="utf-8") as f:  # a channel to list
+        f.write('\n[secrets]\nHOOK = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"\n')
+    run_masthead("channel", "add", "webhook", "https://hooks.invalid/masthead",
+                 "--secret-env", "HOOK", "--name", "hooks", site=site)
     run_masthead("build", site=site)
     with serving(site) as url:
         studio = Studio(url, site)
