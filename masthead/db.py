@@ -34,6 +34,7 @@ STUDIO_APPS = [
     "django_tasks_db",
     "masthead.studio",
     "masthead.newsletter",
+    "masthead.members",
     "masthead.stats",
     "masthead.channels",
 ]

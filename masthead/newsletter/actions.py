@@ -257,3 +257,37 @@ def reported(subscriber_id: int, *, complaint: bool) -> None:
     status = Subscriber.COMPLAINED if complaint else Subscriber.BOUNCED
     Subscriber.objects.filter(pk=subscriber_id).exclude(status=Subscriber.COMPLAINED).update(
         status=status)
+
+
+# -- for members (masthead.members.actions): the reader proved the address by a link --
+
+
+@transaction.atomic
+def move_address(subscriber_id: int, email: str) -> Subscriber:
+    """The reader opened the link mailed to their new address: it replaces the old one,
+    with the subscription as it was (the click confirmed the new address)."""
+    sub = Subscriber.objects.select_for_update().get(pk=subscriber_id)
+    email = normalise_email(email)
+    if Subscriber.objects.filter(email__iexact=email).exclude(pk=sub.pk).exists():
+        raise ContentError(f"{email} is already a subscriber", field="email")
+    sub.email = email
+    sub.save(update_fields=["email"])
+    return sub
+
+
+@transaction.atomic
+def resume(subscriber_id: int) -> Subscriber | None:
+    """A signed-in member turns the newsletter back on (signing in by an emailed link
+    proved the address, so no second confirmation); suppressed addresses stay off."""
+    sub = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    if sub is not None and sub.status in (Subscriber.UNSUBSCRIBED, Subscriber.PENDING):
+        sub.status = Subscriber.CONFIRMED
+        sub.confirmed_at = sub.confirmed_at or timezone.now()
+        sub.save(update_fields=["status", "confirmed_at"])
+    return sub
+
+
+@transaction.atomic
+def forget(subscriber_id: int) -> None:
+    """Delete a reader and everything kept about them (their deliveries go with them)."""
+    Subscriber.objects.filter(pk=subscriber_id).delete()

@@ -20,7 +20,8 @@ from masthead.web.request_path import request_path
 from masthead.web.static import StaticSite
 
 STUDIO = "/studio"
-DYNAMIC = ("/studio/", "/newsletter/")  # answered by Django; everything else is a file
+# Answered by Django; everything else is a file.
+DYNAMIC = ("/studio/", "/newsletter/", "/members/", "/membership/")
 ENV_COUNT = "MASTHEAD_COUNT_VIEWS"
 ENV_EVERY = "MASTHEAD_VIEWS_EVERY"  # seconds between writes (5; tests lengthen it)
 _HTML = b"text/html"

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("masthead.studio.urls")),
     path("", include("masthead.newsletter.urls")),
+    path("", include("masthead.members.urls")),
 ]
