@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from masthead.sitegen import favicon
+from masthead.sitegen import book_versions, favicon
 from masthead.sitegen.bodies import BodyStore
 from masthead.sitegen.plan import addresses, feeds, listings, pages
 from masthead.sitegen.plan.core import Output, Planner
@@ -43,6 +43,7 @@ def plan(snap: Snapshot, theme: Theme, store: BodyStore,
     listings.archives(planner, posts)
     feeds.feeds(planner, "/", site.title, posts)
     pages.search(planner)
+    book_versions.pages(planner)
     addresses.not_found(planner)
     addresses.sitemap(planner)
     addresses.robots(planner)
