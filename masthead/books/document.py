@@ -9,6 +9,7 @@ cannot be a book is refused naming the file and the field, before anything is st
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,11 @@ import tomli_w
 from masthead.content.books import Book, BookEntry
 from masthead.errors import ContentError
 
-MAX_BYTES = 2 << 20  # a book's file names its chapters; its text is in the posts
+# A book's file names its chapters (their text is in the posts), but each version keeps
+# the text of every chapter as it was: room for a long book released many times.
+MAX_BYTES = 64 << 20
+CHAPTER_TEXT = ("key", "title", "section", "state", "text")
+_FILE_NAME = re.compile(r"[\w][\w.-]*\Z")
 TEXT = ("title", "subtitle", "language", "description", "cover", "isbn", "licence",
         "dedication")
 ENTRY_TEXT = ("part", "title", "markdown")
@@ -53,7 +58,10 @@ def book_document(book: Book) -> str:
     if entries:
         doc["entries"] = entries
     versions = [{"number": v.number, "released": v.released_at.astimezone(dt.UTC),
-                 **({"changelog": v.changelog} if v.changelog else {})}
+                 **({"changelog": v.changelog} if v.changelog else {}),
+                 **({"files": list(v.files)} if v.files else {}),
+                 **({"details": dict(v.details)} if v.details else {}),
+                 **({"chapters": list(v.chapters)} if v.chapters else {})}
                 for v in book.versions.all()]
     if versions:
         doc["versions"] = versions
@@ -111,5 +119,31 @@ def read_book_document(path: Path) -> BookData:
             raise ContentError(f"version {n}: needs a 'number' and a 'released' date and time "
                                "with its offset", path=path)
         data.versions.append({"number": number, "released_at": released,
-                              "changelog": _text(item, "changelog", path, f"version {n}: ")})
+                              "changelog": _text(item, "changelog", path, f"version {n}: "),
+                              **_version_record(item, path, f"version {n}: ")})
     return data
+
+
+def _version_record(item: dict, path: Path, where: str) -> dict[str, Any]:
+    """What a released version kept: its files' names, the book's details and each
+    chapter's text at the time (see :mod:`masthead.books.versions`)."""
+    files = item.get("files", [])
+    if not isinstance(files, list) or not all(
+            isinstance(f, str) and _FILE_NAME.match(f) for f in files):
+        raise ContentError(f"{where}'files' must be a list of file names (no folders)",
+                           path=path)
+    details = item.get("details", {})
+    if not isinstance(details, dict) or not all(
+            isinstance(v, str) or (isinstance(v, list) and all(isinstance(a, str) for a in v))
+            for v in details.values()):
+        raise ContentError(f"{where}'details' must be a table of texts", path=path)
+    chapters = item.get("chapters", [])
+    if not isinstance(chapters, list):
+        raise ContentError(f"{where}'chapters' must be a list of tables ([[versions.chapters]])",
+                           path=path)
+    for m, chapter in enumerate(chapters, 1):
+        if not isinstance(chapter, dict) or set(chapter) != set(CHAPTER_TEXT) or not all(
+                isinstance(chapter[name], str) for name in CHAPTER_TEXT):
+            raise ContentError(f"{where}chapter {m}: needs a key, title, section, state and "
+                               "text, each a text", path=path)
+    return {"files": files, "details": details, "chapters": chapters}

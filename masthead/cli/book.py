@@ -15,7 +15,8 @@ from masthead.errors import ContentError, MastheadError
 
 @cli.group(name="book")
 def book_() -> None:
-    """Books made of posts: new, set, add, move, remove, list, show, build."""
+    """Books made of posts: new, set, add, move, remove, list, show, build, release,
+    changes."""
 
 
 def _act(what):
@@ -168,6 +169,20 @@ def book_show(site: SiteOption, slug: str) -> None:
                          " [sample]" if place.sample else ""])
         out.print(f"  {place.position:>3}  {label:<11} {place.title} ({place.post_slug}, "
                   f"{place.words:,} words){flags}", markup=False)
+    _show_versions(book)
+
+
+def _show_versions(book) -> None:
+    """The versions released, newest first: number, date, changelog line, files."""
+    versions = list(book.versions.order_by("-number"))
+    if not versions:
+        out.print("No versions released yet (`masthead book release "
+                  f"{book.slug} --changelog \"...\"`).", markup=False)
+        return
+    out.print("Versions:", markup=False)
+    for version in versions:
+        out.print(f"  v{version.number:<3} {version.released_at:%Y-%m-%d}  {version.changelog}"
+                  f" ({', '.join(version.files)})", markup=False)
 
 
 @book_.command(name="build")
@@ -197,3 +212,48 @@ def book_build(site: SiteOption, slug: str, formats: tuple[str, ...], trim: str)
         report = run_build(opened, full=False)
         out.print(f"Built the web book at /books/{book.slug}/ ({report.rendered} of "
                   f"{report.outputs} outputs of the site rendered).", markup=False)
+
+
+@book_.command(name="release")
+@click.argument("slug")
+@click.option("--changelog", required=True, help='What changed, in a line ("Two new '
+              'chapters; the preface rewritten.").')
+@click.option("--trim", default="a5", show_default=True, help="The print PDF's page.")
+@click.option("--queue-only", is_flag=True,
+              help="Only queue the site's build and the email: a running `masthead "
+                   "worker` does them.")
+@click.pass_obj
+def book_release(site: SiteOption, slug: str, changelog: str, trim: str,
+                 queue_only: bool) -> None:
+    """Publish the book's next version (v1, v2 ...): build its files, keep them in
+    books/SLUG/vN/ beside the earlier versions', record the changelog line and each
+    chapter's text, then rebuild the site (its versions pages) and email subscribers
+    who asked for book updates."""
+    opened = site.open(studio=True)
+    from masthead.books.versions import release_book, version_folder
+
+    version = _act(lambda: release_book(slug, opened.root, changelog, trim=trim))
+    folder = version_folder(opened.root, version.book.slug, version.number)
+    out.print(f"Released v{version.number} of '{version.book.title}': "
+              f"{', '.join(version.files)} in {folder.relative_to(opened.root)}/.",
+              markup=False)
+    if not queue_only:
+        from masthead.jobs.worker import run
+
+        run(burst=True)
+
+
+@book_.command(name="changes")
+@click.argument("slug")
+@click.argument("versions", nargs=-1)
+@click.pass_obj
+def book_changes(site: SiteOption, slug: str, versions: tuple[str, ...]) -> None:
+    """What changed in each chapter between two versions (e.g. v1 v3; default: the
+    last two), word by word: [-taken out-] {+put in+}."""
+    site.open()
+    from masthead.books.versions import changes
+
+    if len(versions) not in (0, 2):
+        raise MastheadError("give two versions (e.g. v1 v2), or none for the last two")
+    found = _act(lambda: changes(slug, *versions) if versions else changes(slug))
+    out.print(found.text().rstrip("\n"), markup=False)

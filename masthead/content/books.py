@@ -66,12 +66,20 @@ class BookEntry(models.Model):
 
 
 class BookVersion(models.Model):
-    """A published version of a book (v1, v2 ...) and the line that says what changed."""
+    """A published version of a book (v1, v2 ...) and the line that says what changed.
+
+    ``chapters`` keeps each place's text as the version had it (a list of {"key",
+    "title", "section", "state", "text"}), so what changed between two versions can be
+    shown long after the posts moved on; ``details`` the book's own (title, authors ...)
+    at that version; ``files`` the names of its files under ``books/SLUG/vN/``."""
 
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     changelog = models.TextField(blank=True, default="")
     released_at = models.DateTimeField()
+    chapters = models.JSONField(default=list, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    files = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["number"]

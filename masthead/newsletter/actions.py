@@ -244,6 +244,32 @@ def queue_newsletter(post_id: int) -> int:
     return send.pk
 
 
+@transaction.atomic
+def queue_book_version(version_id: int) -> int:
+    """Tell the subscribers who asked for book updates that a book has a new version
+    (once a version). Returns the send's id; the worker prepares and delivers it as it
+    does a post's."""
+    from masthead.content.books import BookVersion
+
+    version = BookVersion.objects.select_related("book").get(pk=version_id)
+    existing = version.sends.order_by("id").first()
+    if existing is not None:
+        return existing.pk
+    send = Send.objects.create(book_version=version, subject=version.book.title)
+    enqueue("newsletter.prepare_send", send.pk)
+    return send.pk
+
+
+@transaction.atomic
+def choose_book_updates(subscriber_id: int, wanted: bool) -> Subscriber | None:
+    """The reader says whether they want an email when a book here has a new version."""
+    sub = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    if sub is not None and sub.book_updates != wanted:
+        sub.book_updates = wanted
+        sub.save(update_fields=["book_updates"])
+    return sub
+
+
 def bounced(subscriber_id: int) -> None:
     """The reader's mail server refused a newsletter for good (a 5xx while sending): no
     more mail to a confirmed address. An unsubscribed reader stays unsubscribed."""

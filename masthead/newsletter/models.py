@@ -24,6 +24,7 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    book_updates = models.BooleanField(default=False)  # asked to hear of a book's new versions
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="one_subscriber_per_address")]
@@ -44,12 +45,19 @@ class SignupAttempt(models.Model):
 
 
 class Send(models.Model):
-    """One post emailed to the subscribers confirmed when it was prepared."""
+    """One post emailed to the subscribers confirmed when it was prepared, or a book's
+    new version to those of them who asked for book updates (``post`` is then empty)."""
 
     PREPARING, SENDING, DONE = "preparing", "sending", "done"
     STATUSES = [(PREPARING, "preparing"), (SENDING, "sending"), (DONE, "done")]
 
-    post = models.ForeignKey("content.Post", on_delete=models.CASCADE, related_name="sends")
+    post = models.ForeignKey("content.Post", on_delete=models.CASCADE, related_name="sends",
+                             null=True, blank=True)
+    # No constraint in the database: commands that run without the newsletter's app
+    # (an import replacing a book's versions) may remove a version; its send is then done.
+    book_version = models.ForeignKey("content.BookVersion", on_delete=models.DO_NOTHING,
+                                     db_constraint=False, related_name="sends", null=True,
+                                     blank=True)
     status = models.CharField(max_length=10, choices=STATUSES, default=PREPARING)
     subject = models.CharField(max_length=500, blank=True, default="")
     html = models.TextField(blank=True, default="")  # {{unsubscribe}} marks the per-reader link

@@ -21,10 +21,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from masthead.config import NewsletterConfig
+from masthead.content.books import BookVersion
 from masthead.mail import connection as mail_connection
 from masthead.mail import keys as mail_keys
 from masthead.mail import server as mail_server
-from masthead.newsletter import actions, dkim_sign, links, message
+from masthead.newsletter import actions, book_updates, dkim_sign, links, message
 from masthead.newsletter.addresses import return_path, unsubscribe_address
 from masthead.newsletter.models import Delivery, Send, Subscriber
 from masthead.sitegen.snapshot import current_site
@@ -45,11 +46,21 @@ def prepare(send_id: int) -> list[tuple[int, int]]:
 
     send = Send.objects.select_related("post").get(pk=send_id)
     if send.status == Send.PREPARING:
-        subject, html, text = message.render(send.post)
+        if send.book_version_id is not None:  # a book's new version: to those who asked
+            version = BookVersion.objects.select_related("book").filter(
+                pk=send.book_version_id).first()
+            if version is None:  # the version was taken away since: nothing to tell
+                Send.objects.filter(pk=send.pk).update(status=Send.DONE,
+                                                       finished_at=timezone.now())
+                return []
+            subject, html, text = book_updates.render(version)
+            readers = book_updates.recipients()
+        else:
+            subject, html, text = message.render(send.post)
+            readers = Subscriber.objects.filter(status=Subscriber.CONFIRMED)
         with transaction.atomic():
             Send.objects.filter(pk=send.pk).update(subject=subject, html=html, text=text)
-            ids = Subscriber.objects.filter(status=Subscriber.CONFIRMED).order_by("id") \
-                .values_list("id", flat=True)
+            ids = readers.order_by("id").values_list("id", flat=True)
             chunk: list[Delivery] = []
             for sid in ids.iterator(chunk_size=5000):
                 chunk.append(Delivery(send_id=send.pk, subscriber_id=sid))

@@ -133,7 +133,11 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, _("Check your inbox"),
                      _("Confirm once more from the email we sent."))
     subscribed = sub.status in (Subscriber.CONFIRMED, Subscriber.PENDING)
+    if request.POST.get("do") == "book_updates" and subscribed:
+        sub = actions.choose_book_updates(sub.pk, bool(request.POST.get("book_updates")))
+    extra = {"book_updates": sub.book_updates, "save_label": _("Save"),
+             "book_updates_label": _("Also email me when a book here has a new version")}
     return _page(request, _("Your subscription"),
                  _("%(email)s is subscribed.", email=sub.email) if subscribed
                  else _("%(email)s is not subscribed.", email=sub.email),
-                 manage_token=token, subscribed=subscribed)
+                 manage_token=token, subscribed=subscribed, **extra)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from masthead.sitegen import favicon
+from masthead.sitegen import book_versions, favicon
 from masthead.sitegen.bodies import BodyStore
 from masthead.sitegen.books import chapter_navs
 from masthead.sitegen.plan import addresses, books, feeds, listings, pages
@@ -46,6 +46,7 @@ def plan(snap: Snapshot, theme: Theme, store: BodyStore,
     feeds.feeds(planner, "/", site.title, posts)
     books.books(planner, book_files)  # book_files: the site folder's books/
     pages.search(planner)
+    book_versions.pages(planner)
     addresses.not_found(planner)
     addresses.sitemap(planner)
     addresses.robots(planner)
