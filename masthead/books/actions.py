@@ -8,7 +8,7 @@ is a :class:`ContentError` in a writer's words naming the book and the post.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,38 +156,56 @@ def store_books(books: Sequence[BookData]) -> int:
 
 
 FORMATS = ("epub", "pdf", "screen-pdf")
+LABELS = {"epub": "the EPUB", "pdf": "the print PDF", "screen-pdf": "the screen PDF"}
 
 
 def build_book(book_slug: str, root: Path, formats: Sequence[str] = FORMATS, *,
-               trim: str = "a5") -> list[Path]:
+               trim: str = "a5", say: Callable[[str], None] | None = None) -> list[Path]:
     """Write the book's files to ``books/SLUG/`` in the site folder: SLUG.epub, SLUG.pdf
-    (print, at the trim size) and SLUG-screen.pdf. Every file is made before any is
-    written, and each replaces the last whole, so a failed build keeps the previous
-    files."""
-    from masthead.books.epub import write_epub
-    from masthead.books.manuscript import make_manuscript
-    from masthead.books.pdf import trim_size, write_pdf
+    (print, at the trim size) and SLUG-screen.pdf; return those written.
 
+    Only what changed is made again: a chapter whose text and citations are as they
+    were is taken as rendered last time, and a file whose inputs did not change at all
+    is left as it is (``say`` is told so, and what the build fixed up in a chapter).
+    Every file is made before any is written, and each replaces the last whole, so a
+    failed build keeps the previous files."""
+    from masthead import __version__
+    from masthead.books import epub, pdf
+    from masthead.books.manuscript import make_manuscript
+    from masthead.books.partcache import BookCache, digest
+
+    tell = say or (lambda _: None)
     book = find_book(book_slug)
-    trim_size(trim)  # a bad size is refused before the work starts
-    manuscript = make_manuscript(book, root)
-    made = {}
-    if "epub" in formats:
-        made[f"{book.slug}.epub"] = write_epub(manuscript)
-    if "pdf" in formats:
-        made[f"{book.slug}.pdf"] = write_pdf(manuscript, root, trim=trim)
-    if "screen-pdf" in formats:
-        made[f"{book.slug}-screen.pdf"] = write_pdf(manuscript, root, trim=trim, screen=True)
+    pdf.trim_size(trim)  # a bad size is refused before the work starts
+    cache = BookCache(root / ".masthead" / "books" / book.slug)
+    manuscript = make_manuscript(book, root, cache)
+    for note in manuscript.notes:
+        tell(note)
     folder = root / "books" / book.slug
+    names = {"epub": f"{book.slug}.epub", "pdf": f"{book.slug}.pdf",
+             "screen-pdf": f"{book.slug}-screen.pdf"}
+    whole = manuscript.fingerprint()
+    made: dict[Path, tuple[str, bytes]] = {}
+    for kind in (k for k in FORMATS if k in formats):
+        target = folder / names[kind]
+        inputs = digest(kind, whole, __version__, epub.STYLE if kind == "epub" else
+                        [pdf.STYLE, pdf.trim_size(trim)])
+        if cache.up_to_date(target, inputs):
+            tell(f"{LABELS[kind]} is up to date ({target.relative_to(root)})")
+            continue
+        if kind == "epub":
+            made[target] = (inputs, epub.write_epub(manuscript))
+        else:
+            made[target] = (inputs, pdf.write_pdf(manuscript, root, trim=trim,
+                                                  screen=kind == "screen-pdf"))
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in made.items():
-        target = folder / name
-        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+    for target, (inputs, data) in made.items():
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, target)
-        written.append(target)
-    return written
+        cache.wrote(target, inputs, data)
+    cache.forget_unused()
+    return list(made)
 
 
 EDITABLE = ("title", "subtitle", "language", "description", "cover", "isbn", "licence",

@@ -8,18 +8,23 @@ refused before any file is written, naming the chapter and what to do.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from masthead import translation
 from masthead.books.contents import MISSING, contents
+from masthead.books.partcache import BookCache, digest
 from masthead.books.xhtml import to_xhtml
 from masthead.content.books import Book, BookEntry
 from masthead.content.models import get_site
 from masthead.errors import ContentError, MastheadError
-from masthead.render.book import render_book
-from masthead.render.engine import BodySource
+from masthead.render.book import prepare_book
+from masthead.render.engine import RENDERER_VERSION, BodySource, RenderContext, words_key
 from masthead.sitegen.bodies import context_for
 
 RTL = {"ar", "he", "fa", "ur", "yi", "ps", "dv", "ckb", "sd", "ug"}
@@ -59,6 +64,21 @@ class Manuscript:
     bibliography: str  # XHTML of the one bibliography, "" when nothing is cited
     images: dict[str, bytes] = field(default_factory=dict)  # href in the book -> file
     cover: tuple[str, bytes] | None = None
+    footnotes: str = Book.PER_CHAPTER  # numbered per "chapter" or through the "book"
+    notes: list[str] = field(default_factory=list)  # what the build fixed up, by chapter
+
+    def fingerprint(self) -> str:
+        """Everything the book's files are made from, as one key."""
+        h = hashlib.sha256()
+        text = [self.title, self.subtitle, self.authors, self.language, self.identifier,
+                self.modified, self.description, self.licence, self.dedication,
+                self.bibliography, self.footnotes,
+                [dataclasses.astuple(c) for c in self.chapters],
+                self.cover[0] if self.cover else ""]
+        h.update(json.dumps(text, ensure_ascii=False).encode())
+        for href, data in sorted(self.images.items()) + ([self.cover] if self.cover else []):
+            h.update(f"\0{href}\0".encode() + hashlib.sha256(data).digest())
+        return h.hexdigest()
 
     @property
     def rtl(self) -> bool:
@@ -84,20 +104,48 @@ class Manuscript:
         return order
 
 
-def _media(root: Path, images: dict[str, bytes]):
-    media = (root / "media").resolve()
+def _media_file(media: Path, src: str) -> Path | None:
+    """The file of a /media/ address, if the site's media/ has it."""
+    if not src.startswith("/media/"):
+        return None
+    path = (media / src.removeprefix("/media/")).resolve()
+    return path if media in path.parents and path.is_file() else None
 
-    def image(src: str) -> str:
-        if not src.startswith("/media/"):
-            return src
-        path = (media / src.removeprefix("/media/")).resolve()
-        if media not in path.parents or not path.is_file():
+
+class _Images:
+    """The images the book shows: each /media/ address given its file in the book,
+    and which addresses each chapter used (kept with the chapter, to read them again)."""
+
+    def __init__(self, root: Path):
+        self.media = (root / "media").resolve()
+        self.files: dict[str, bytes] = {}  # href in the book -> the image
+        self.seen: dict[str, str] = {}  # href -> /media/ address, for one chapter
+        self.absent: set[str] = set()  # /media/ addresses with no file, for one chapter
+
+    def __call__(self, src: str) -> str:
+        path = _media_file(self.media, src)
+        if path is None:
+            if src.startswith("/media/"):
+                self.absent.add(src)
             return src
         href = "images/" + src.removeprefix("/media/")
-        images[href] = path.read_bytes()
+        self.files[href] = path.read_bytes()
+        self.seen[href] = src
         return href
 
-    return image
+    def start(self) -> None:
+        self.seen, self.absent = {}, set()
+
+    def take_again(self, kept: dict) -> bool:
+        """Read a kept chapter's images again; False if one came or went since."""
+        if any(_media_file(self.media, src) is not None for src in kept["absent"]):
+            return False
+        paths = {href: _media_file(self.media, src) for href, src in kept["images"].items()}
+        if any(path is None for path in paths.values()):
+            return False
+        for href, path in paths.items():
+            self.files[href] = path.read_bytes()
+        return True
 
 
 def _linker(site_url: str):
@@ -111,8 +159,20 @@ def _linker(site_url: str):
     return link
 
 
-def make_manuscript(book: Book, root: Path) -> Manuscript:
-    """Gather and render the book; refuse it (naming the place) if it cannot be made."""
+def _book_context(site, root: Path, language: str) -> RenderContext:
+    """The site's rendering context in the book's language (its notes' heading, the
+    bibliography's title and the citations' own words)."""
+    ctx = context_for(site, root)
+    if language != ctx.language:
+        ctx = dataclasses.replace(ctx, language=language,
+                                  words=translation.load(language, root))
+    return ctx
+
+
+def make_manuscript(book: Book, root: Path, cache: BookCache | None = None) -> Manuscript:
+    """Gather and render the book; refuse it (naming the place) if it cannot be made.
+    With a ``cache``, a chapter whose text and citations are as they were is taken as
+    it was rendered last time."""
     site = get_site()
     places = contents(book)
     if not any(p.section == BookEntry.CHAPTER for p in places):
@@ -128,33 +188,47 @@ def make_manuscript(book: Book, root: Path) -> Manuscript:
                           "" if place.state != "published" else
                           (entry.post.body if entry.post else entry.markdown))
                for place, entry in zip(places, entries, strict=True)]
+    language = book.language or site.language or "en"
+    ctx = _book_context(site, root, language)
     try:
-        rendered = render_book(sources, context_for(site, root))
+        prepared = prepare_book(sources, ctx)
     except MastheadError as exc:
         raise ContentError(str(exc)) from None
-    images: dict[str, bytes] = {}
-    image, link = _media(root, images), _linker(site.url)
-    chapters = []
-    for n, (place, html) in enumerate(zip(places, rendered.chapters, strict=True), 1):
+    images, link = _Images(root), _linker(site.url)
+    settings = [RENDERER_VERSION, language, words_key(ctx), ctx.style.fingerprint, site.url]
+    through = book.footnotes == Book.PER_BOOK
+    chapters, notes, before = [], [], 0
+    for n, (place, source) in enumerate(zip(places, sources, strict=True), 1):
+        notes += [f"{source.where}: {said}" for said in prepared.notes[n - 1]]
+        key = digest("chapter", settings, source.markdown, prepared.state(n - 1),
+                     before if through else 0)
+        kept = cache.chapter(key) if cache is not None else None
+        if kept is None or not images.take_again(kept):
+            images.start()
+            body = to_xhtml(prepared.finish(n - 1), link=link, image=images,
+                            first_note=before + 1 if through else 1)
+            kept = {"body": body, "images": images.seen, "absent": sorted(images.absent),
+                    "notes": body.count('epub:type="footnote"')}
+            if cache is not None:
+                cache.keep_chapter(key, kept)
+        before += kept["notes"]
         chapters.append(Chapter(
             id=f"chapter-{n}", href=f"chapter-{n}.xhtml", title=place.title, part=place.part,
-            section=place.section, number=place.number,
-            body=to_xhtml(html, link=link, image=image),
+            section=place.section, number=place.number, body=kept["body"],
             coming_soon=place.state != "published"))
     changed = [book.modified_at, *(e.post.modified_at for e in entries if e.post)]
     cover = None
     if book.cover:
-        got = image(book.cover)
-        if got in images:
-            cover = (got, images.pop(got))
+        got = images(book.cover)
+        if got in images.files:
+            cover = (got, images.files.pop(got))
     return Manuscript(
         title=book.title, subtitle=book.subtitle, authors=list(book.authors),
-        language=book.language or site.language or "en",
+        language=language,
         identifier=f"urn:isbn:{book.isbn}" if book.isbn else
         "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{site.url}books/{book.slug}/")),
         modified=max(changed).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         description=book.description, licence=book.licence, dedication=book.dedication,
-        chapters=chapters, bibliography=to_xhtml(rendered.bibliography, link=link,
-                                                 image=image),
-        images=images, cover=cover)
-
+        chapters=chapters, bibliography=to_xhtml(prepared.bibliography(), link=link,
+                                                 image=images),
+        images=images.files, cover=cover, footnotes=book.footnotes, notes=notes)

@@ -127,6 +127,8 @@ def book_html(m: Manuscript, root: Path, *, trim: str = "a5", screen: bool = Fal
         body.append(f'<div class="backmatter">{bib}</div>')
     direction = ' dir="rtl"' if m.rtl else ""
     page = f"@page {{ size: {width} {height}; }}"
+    if m.footnotes == "book":  # the notes' numbers go on from chapter to chapter
+        page += ".chapter, .appendix, main > .front { counter-reset: none; }"
     if screen:  # read on a screen: the same margin on both sides, no page left blank
         page += "@page :left, :right { margin-left: 18mm; margin-right: 18mm; }"
     return (f'<!DOCTYPE html>\n<html lang="{escape(m.language)}"{direction}'

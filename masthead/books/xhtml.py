@@ -2,8 +2,8 @@
 
 EPUB reading systems parse chapters as XML: every element closed, every attribute
 quoted, no HTML-only entity. The body HTML is already sanitised (no scripts, forms or
-frames reach it); what EPUB cannot show is turned into what it can (an iframe the
-sanitiser let through as a link would become a link). Footnotes are marked the way
+frames reach it: the book's renderer has made embedded frames links, see
+:mod:`masthead.render.book`); what EPUB cannot show is turned into what it can. Footnotes are marked the way
 Apple Books, Kobo and Thorium pop them up: the mark ``epub:type="noteref"``, each note
 an ``<aside epub:type="footnote">`` with its link back.
 """
@@ -47,9 +47,12 @@ def _write(node, out: list[str]) -> None:
     out.append(f"</{node.name}>")
 
 
-def _footnotes(soup: BeautifulSoup) -> None:
+def _footnotes(soup: BeautifulSoup, first: int) -> None:
     for ref in soup.select("a.footnote-ref"):
         ref["epub:type"] = "noteref"
+        sup = ref.find("sup")
+        if first != 1 and sup is not None and sup.string and sup.string.isdigit():
+            sup.string = str(int(sup.string) + first - 1)
     section = soup.select_one("section.footnotes")
     if section is None:
         return
@@ -63,7 +66,7 @@ def _footnotes(soup: BeautifulSoup) -> None:
         aside = soup.new_tag("aside", attrs={"id": item["id"], "epub:type": "footnote",
                                              "role": "doc-footnote", "class": "footnote"})
         number = soup.new_tag("span", attrs={"class": "footnote-number"})
-        number.string = f"{n}. "
+        number.string = f"{n + first - 1}. "
         aside.append(number)
         for child in list(item.children):
             aside.append(child.extract())
@@ -73,14 +76,17 @@ def _footnotes(soup: BeautifulSoup) -> None:
         ol.replace_with(holder)
 
 
-def to_xhtml(html: str, *, link: Callable[[str], str], image: Callable[[str], str]) -> str:
+def to_xhtml(html: str, *, link: Callable[[str], str], image: Callable[[str], str],
+             first_note: int = 1) -> str:
     """The chapter's HTML as XHTML body content; ``link`` maps an address (a
     bibliography anchor, another chapter) to where it is in the book, ``image`` a
-    /media/ address to the image's file in the book."""
+    /media/ address to the image's file in the book. Its notes are numbered from
+    ``first_note`` (1, or where the chapters before left off in a book that numbers
+    its notes through)."""
     soup = BeautifulSoup(html, "html.parser")
     for anchor in soup.select("a.heading-anchor"):  # the site's "#" links: no use in a book
         anchor.decompose()
-    _footnotes(soup)
+    _footnotes(soup, first_note)
     for a in soup.find_all("a", href=True):
         a["href"] = link(a["href"])
     for img in soup.find_all("img", src=True):

@@ -58,6 +58,8 @@ def book_new(site: SiteOption, slug: str, title: str, subtitle: str, authors: tu
 @click.option("--isbn", default=None)
 @click.option("--licence", default=None, help='e.g. "CC BY-SA 4.0" or "All rights reserved".')
 @click.option("--dedication", default=None)
+@click.option("--footnotes", type=click.Choice(["chapter", "book"]), default=None,
+              help="Number the notes per chapter, or through the book.")
 @click.pass_obj
 def book_set(site: SiteOption, slug: str, **values: str | None) -> None:
     """Change the book's details."""
@@ -200,8 +202,11 @@ def book_build(site: SiteOption, slug: str, formats: tuple[str, ...], trim: str)
 
     wanted = formats or ("web", *FORMATS)
     files = tuple(f for f in wanted if f != "web")
+    def say(line: str) -> None:
+        out.print(line[:1].upper() + line[1:] + ".", markup=False)
+
     if files:
-        paths = _act(lambda: build_book(slug, opened.root, files, trim=trim))
+        paths = _act(lambda: build_book(slug, opened.root, files, trim=trim, say=say))
         for path in paths:
             out.print(f"Wrote {path.relative_to(opened.root)} "
                       f"({path.stat().st_size // 1024 + 1} KB).", markup=False)
