@@ -35,7 +35,11 @@ def book(site, *args: str, check: bool = True):
 
 
 def shown(site, slug: str = "margins-book") -> list[str]:
-    return book(site, "show", slug).stdout.splitlines()
+    """What `book show` says of the book and its places (its versions come after)."""
+    lines = book(site, "show", slug).stdout.splitlines()
+    ends = [n for n, line in enumerate(lines)
+            if line.startswith(("Versions:", "No versions released"))]
+    return lines[:ends[0]] if ends else lines
 
 
 def test_a_book_lists_its_chapters_in_order_with_parts_states_and_words(site):
@@ -108,6 +112,7 @@ def test_a_book_goes_out_with_the_export_and_comes_back_byte_for_byte(site, tmp_
     other = make_site(tmp_path / "two")
     run_masthead("import", "markdown", tmp_path / "a", site=other)
     assert shown(other, "b") == shown(site, "b")
+    assert "v1   2026-12-01  First edition." in book(other, "show", "b").stdout
     run_masthead("export", "markdown", tmp_path / "b", site=other)
     exported = (tmp_path / "b/books/b.toml").read_text()
     assert tomllib.loads(exported) == tomllib.loads((tmp_path / "a/books/b.toml").read_text())
@@ -115,6 +120,7 @@ def test_a_book_goes_out_with_the_export_and_comes_back_byte_for_byte(site, tmp_
     # and exporting it once more gives the same file byte for byte.
     run_masthead("import", "markdown", tmp_path / "b", site=other)
     assert shown(other, "b") == shown(site, "b")
+    assert "v1   2026-12-01  First edition." in book(other, "show", "b").stdout
     run_masthead("export", "markdown", tmp_path / "b", site=other)
     assert (tmp_path / "b/books/b.toml").read_text() == exported
 
