@@ -50,6 +50,6 @@ def test_a_french_sites_newsletter_speaks_french(tmp_path, mail_sink):
                            welcome.get_content()).group(1)
         page = web.get(manage)
         assert "lectrice@example.org est abonné." in page.text
-        assert HTMLParser(page.text).css_first("button").text() == "Se désabonner"
+        assert "Se désabonner" in [b.text() for b in HTMLParser(page.text).css("button")]
         gone = web.post(manage.replace("/manage/", "/unsubscribe/"))
         assert heading(gone) == "Vous êtes désabonné"
